@@ -1,0 +1,165 @@
+"""Names of agencies and titles: abbreviation expansion, accent folding, casing.
+
+Headers print agency names in capitals and abbreviate them (`UBND TỈNH KON TUM`);
+the documents table wants them in running-text form (`Ủy ban nhân dân tỉnh Kon Tum`).
+The vocabulary lives in `extractors/data/abbreviations.yaml` and `header.yaml`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from dondoc.langdata import load_yaml
+
+DATA = Path(__file__).parent / "data"
+
+
+def abbreviations() -> dict[str, Any]:
+    return load_yaml(DATA / "abbreviations.yaml")
+
+
+def header_vocabulary() -> dict[str, Any]:
+    return load_yaml(DATA / "header.yaml")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and drop its diacritics, one character for one character.
+
+    The result has the same length as the input, so a match found in the folded
+    text is at the same offsets in the original. Cues are matched this way so that
+    OCR output without marks (`Kinh gui`) still matches `Kính gửi`.
+
+    >>> fold("Kính gửi: Sở Nội vụ")
+    'kinh gui: so noi vu'
+    >>> len(fold("ĐỘC LẬP")) == len("ĐỘC LẬP")
+    True
+    """
+    return "".join(_fold_char(c) for c in text)
+
+
+@functools.cache
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[0].lower()
+    return base if len(base) == 1 else c.lower()
+
+
+def _boundary_pattern(keys: list[str]) -> re.Pattern[str]:
+    # Whole words only, and never inside a ký hiệu: "NĐ-CP" keeps its "CP",
+    # "KH-UBND" keeps its "UBND".
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w&/\-.])(?:{alternatives})(?![\w&/\-])")
+
+
+@functools.cache
+def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {str(k): str(v) for k, v in abbreviations()["agencies"].items()}
+    return _boundary_pattern(list(table)), table
+
+
+def expand_abbreviations(text: str) -> str:
+    """Replace agency abbreviations (`UBND`, `HĐND`, `CCHC`, ...) by their full form.
+
+    Keys match as whole words and case-sensitively; abbreviations inside a
+    document symbol (`42/KH-UBND`, `NĐ-CP`) are left alone.
+
+    >>> expand_abbreviations("UBND các huyện, thành phố")
+    'Ủy ban nhân dân các huyện, thành phố'
+    >>> expand_abbreviations("Kế hoạch số 42/KH-UBND của UBND tỉnh")
+    'Kế hoạch số 42/KH-UBND của Ủy ban nhân dân tỉnh'
+    """
+    pattern, table = _abbreviation_pattern()
+    return pattern.sub(lambda m: table[m.group(0)], text)
+
+
+def expand_issuer_code(code: str) -> str | None:
+    """Full name of the body behind an issuer code of a symbol, when known.
+
+    >>> expand_issuer_code("SGTVT")
+    'Sở Giao thông vận tải'
+    >>> expand_issuer_code("UBND")
+    'Ủy ban nhân dân'
+    >>> expand_issuer_code("VP") is None
+    True
+    """
+    table = abbreviations()["agencies"]
+    if code in table:
+        return str(table[code])
+    for prefix, unit in abbreviations().get("unit_prefixes", {}).items():
+        rest = code[len(prefix):]
+        if code.startswith(prefix) and rest in table:
+            return f"{unit} {table[rest]}"
+    return None
+
+
+@functools.cache
+def _cased_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Phrases whose capitals must survive lower-casing, longest first."""
+    vocabulary = header_vocabulary()
+    phrases = set(vocabulary.get("proper_names", []))
+    phrases |= {str(v) for v in abbreviations()["agencies"].values() if str(v)[:1].isupper()}
+    ordered = sorted(phrases, key=len, reverse=True)
+    return tuple(
+        (re.compile(rf"(?<!\w){re.escape(p.lower())}(?!\w)"), p) for p in ordered
+    )
+
+
+def _title_word(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _respell(text: str) -> str:
+    spellings = header_vocabulary().get("spellings", {})
+    return re.sub(r"\w+", lambda m: spellings.get(m.group(0), m.group(0)), text)
+
+
+def _title_case_place(text: str) -> str:
+    """Title-case the place name after the last administrative level word."""
+    vocabulary = header_vocabulary()
+    levels = sorted(vocabulary["admin_levels"], key=len, reverse=True)
+    pattern = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, levels))})\s+(\w[\w\s.\-]*)$")
+    match = pattern.search(text)
+    if not match:
+        return text
+    place = match.group(2)
+    # "xã hội", "tỉnh ủy" are not places.
+    if fold(place.split()[0]) in {fold(w) for w in vocabulary.get("not_place_words", [])}:
+        return text
+    return text[: match.start(2)] + " ".join(_title_word(w) for w in place.split())
+
+
+def case_agency_name(text: str) -> str:
+    """Write an agency name (often in capitals, often abbreviated) as in running text.
+
+    >>> case_agency_name("UBND TỈNH KON TUM")
+    'Ủy ban nhân dân tỉnh Kon Tum'
+    >>> case_agency_name("BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH TỈNH KON TUM")
+    'Ban Chỉ đạo Cải cách hành chính tỉnh Kon Tum'
+    >>> case_agency_name("SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    'Sở Giáo dục và Đào tạo'
+    """
+    text = re.sub(r"\s+", " ", expand_abbreviations(text)).strip()
+    text = _respell(text.lower())
+    text = _title_case_place(text)
+    for pattern, phrase in _cased_phrases():
+        text = pattern.sub(phrase, text)
+    return _title_word(text)
+
+
+def case_title(text: str) -> str:
+    """A signer's title as in running text (`PHÓ CHỦ TỊCH` -> `Phó Chủ tịch`).
+
+    >>> case_title("PHÓ CHỦ TỊCH")
+    'Phó Chủ tịch'
+    >>> case_title("TRƯỞNG BAN")
+    'Trưởng ban'
+    """
+    text = re.sub(r"\s+", " ", text).strip()
+    known = {fold(t): t for t in header_vocabulary()["titles"]}
+    if fold(text) in known:
+        return known[fold(text)]
+    return case_agency_name(text)

@@ -1,34 +1,305 @@
-"""Legacy Vietnamese encodings: TCVN3 (ABC), VNI-Windows, VIQR. Placeholder until built."""
+"""Legacy Vietnamese encodings: TCVN3 (ABC), VNI-Windows and VIQR, back to Unicode.
+
+Before Unicode, Vietnamese letters were typed in 8-bit fonts. TCVN3 (`.VnTime`)
+gives each letter one byte; VNI (`VNI-Times`) gives a base letter followed by one
+or two mark bytes; VIQR writes marks as ASCII after the letter (`Vie^.t`). Read as
+cp1252, such text shows its "surface" (`Céng hoµ x· héi` for `Cộng hoà xã hội`).
+The tables (`data/legacy_tables.json`, from UniKey) map each Unicode letter to its
+surface; we invert them.
+
+Two entry points:
+- In a Word file a run's font says its encoding: `encoding_of_font` and `decode_run`.
+- In a text file we only have the text: `looks_like_tcvn3` / `looks_like_vni` /
+  `looks_like_viqr` score characters that Vietnamese Unicode never uses, and only a
+  text whose surface is clearly legacy is decoded, so clean text never changes.
+
+TCVN3's upper-case fonts (`.VnTimeH`) draw capitals for bytes typed in lower case;
+we keep the case as typed (the transcripts do too).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from dondoc.langdata import load_json, load_yaml
+
+DATA = Path(__file__).parent / "data"
+TABLES_PATH = DATA / "legacy_tables.json"
+FONTS_PATH = DATA / "legacy_fonts.yaml"
+
+# Letters Vietnamese Unicode text uses beyond Latin-1: ă đ ĩ ũ ơ ư and U+1EA0-1EF9.
+# Legacy surfaces never contain them, so they vote for "already Unicode".
+_VIETNAMESE_UNICODE = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
+                                 "\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
 
 
+# --- tables -------------------------------------------------------------------------
+
+@functools.cache
+def _table(encoding: str) -> dict[str, str]:
+    """Unicode letter -> legacy surface, as shipped."""
+    return load_json(TABLES_PATH)[encoding]
+
+
+@functools.cache
+def _decoder(encoding: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A regex matching any legacy surface (longest first) and surface -> Unicode.
+
+    Where two letters share a surface (TCVN3 has no upper-case `Á`: both `Á` and `á`
+    are `¸`), the lower-case letter wins, which is what was typed.
+    """
+    table = _table(encoding)
+    decode: dict[str, str] = {}
+    for letter, surface in table.items():
+        if surface == letter:
+            continue
+        if surface not in decode or letter.islower():
+            decode[surface] = letter
+    if encoding == "vni":
+        # VNI mark bytes come in an upper- and a lower-case shape; typists mix them
+        # (`Aù`, `oÄ`). The base letter decides the case of the result.
+        for surface, letter in list(decode.items()):
+            if len(surface) < 2:
+                continue
+            base, marks = surface[0], surface[1:]
+            for variant in (base + marks.swapcase(), base + marks.upper(), base + marks.lower()):
+                if variant not in decode and variant not in table.values():
+                    decode[variant] = letter
+    surfaces = sorted(decode, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(s) for s in surfaces))
+    return pattern, decode
+
+
+@functools.cache
+def _strong_chars(encoding: str) -> frozenset[str]:
+    """Non-ASCII characters of the encoding's surfaces that no Vietnamese Unicode letter is."""
+    table = _table(encoding)
+    letters = set("".join(table))
+    return frozenset(c for s in table.values() for c in s if ord(c) > 127 and c not in letters)
+
+
+@functools.cache
+def _detectors() -> dict[str, re.Pattern[str]]:
+    """Regexes counting evidence for each encoding, built from the tables."""
+    tcvn3, vni = _strong_chars("tcvn3"), _strong_chars("vni")
+    tcvn3_only = "".join(sorted(tcvn3 - vni))
+    vni_marks = "".join(sorted(vni))
+    vni_bases = "".join(sorted({s[0] for s in _table("vni").values() if len(s) > 1}))
+    any_strong = "".join(sorted(tcvn3 | vni))
+    viqr_marks = sorted({s[1] for s in _table("viqr").values() if len(s) > 1} - set("'?.D"))
+    viqr_bases = "".join(sorted({s[0] for s in _table("viqr").values() if len(s) > 1} - set("Dd")))
+    return {
+        "any": re.compile(f"[{re.escape(any_strong)}]"),
+        # a TCVN3-only byte touching a letter: `hoµ`, `th¸ng`, `®Þnh`
+        "tcvn3": re.compile(f"(?<=[A-Za-z{re.escape(any_strong)}])[{re.escape(tcvn3_only)}]"
+                            f"|[{re.escape(tcvn3_only)}](?=[A-Za-z])"),
+        # a VNI mark byte right after a base vowel: `aø`, `eä`, `Ñoäc`
+        "vni": re.compile(f"[{re.escape(vni_bases)}][{re.escape(vni_marks)}]|\\b[\u00d1\u00f1](?=[A-Za-z])"),
+        # a VIQR modifier or grave/tilde right after a vowel, inside a word: `Vie^.t`, `la`m`
+        "viqr": re.compile(f"[{re.escape(viqr_bases)}][{re.escape(''.join(viqr_marks))}]"
+                           f"(?=[A-Za-z'`?~.^(+]|\\s)"),
+    }
+
+
+# --- fonts (Word runs) --------------------------------------------------------------
+
+@functools.cache
+def _font_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
+    data = load_yaml(FONTS_PATH)
+    return {key: tuple(re.compile(p, re.IGNORECASE) for p in data[key]) for key in data}
+
+
+@functools.cache
 def encoding_of_font(font: str | None) -> str | None:
-    """'tcvn3' for .VnTime-family fonts, 'vni' for VNI-* fonts, else None."""
+    """'tcvn3' for .VnTime-family fonts, 'vni' for VNI-* fonts, else None.
+
+    >>> encoding_of_font(".VnTimeH"), encoding_of_font("VNI-Times"), encoding_of_font("Times New Roman")
+    ('tcvn3', 'vni', None)
+    """
+    if not font:
+        return None
+    name = font.strip()
+    patterns = _font_patterns()
+    for encoding in ("vni", "tcvn3"):
+        if any(p.match(name) for p in patterns[encoding]):
+            return encoding
     return None
 
 
+def is_uppercase_font(font: str | None) -> bool:
+    """True for TCVN3 fonts that draw capitals (`.VnTimeH`).
+
+    >>> is_uppercase_font(".VnTimeH"), is_uppercase_font(".VnTime")
+    (True, False)
+    """
+    return bool(font) and any(p.match(font.strip()) for p in _font_patterns()["tcvn3_uppercase"])
+
+
 def decode_run(text: str, font: str | None) -> str:
+    """Decode one Word run by its font; text in any other font is returned as is.
+
+    The case is kept as typed, also for upper-case fonts (see the module docstring).
+
+    >>> decode_run("céng hoµ x· héi", ".VnTimeH")
+    'cộng hoà xã hội'
+    >>> decode_run("Ñoäc laäp", "VNI-Times")
+    'Độc lập'
+    """
+    encoding = encoding_of_font(font)
+    if encoding == "tcvn3":
+        return decode_tcvn3(text)
+    if encoding == "vni":
+        return decode_vni(text)
     return text
+
+
+# --- detection on text alone --------------------------------------------------------
+
+def legacy_evidence(text: str) -> dict[str, int]:
+    """Counts of evidence for TCVN3, VNI and Vietnamese Unicode in `text`.
+
+    >>> legacy_evidence("Céng hoµ x· héi chñ nghÜa ViÖt Nam")["tcvn3"] > 0
+    True
+    """
+    detectors = _detectors()
+    return {
+        "tcvn3": len(detectors["tcvn3"].findall(text)),
+        "vni": len(detectors["vni"].findall(text)),
+        "unicode": len(_VIETNAMESE_UNICODE.findall(text)),
+    }
+
+
+def _has_legacy_chars(text: str) -> bool:
+    """Cheap gate: ASCII text and text without any legacy-only byte take the fast path."""
+    return not text.isascii() and _detectors()["any"].search(text) is not None
+
+
+def _enough(hits: int, text: str) -> bool:
+    # A few stray symbols (`µg`, `§ 3`) must not convert a document: ask for at least
+    # three hits and one per 50 words, well under the one-in-two of real legacy text.
+    return hits >= 3 and hits * 50 >= text.count(" ") + 1
 
 
 def looks_like_tcvn3(text: str) -> bool:
-    return False
+    """True when the text reads as TCVN3 bytes shown in cp1252.
 
-
-def decode_tcvn3(text: str) -> str:
-    return text
+    >>> looks_like_tcvn3("Céng hoµ x· héi chñ nghÜa ViÖt Nam, §éc lËp - Tù do - H¹nh phóc")
+    True
+    >>> looks_like_tcvn3("Cộng hoà xã hội chủ nghĩa Việt Nam, liều 400 µg.")
+    False
+    """
+    if not _has_legacy_chars(text):
+        return False
+    ev = legacy_evidence(text)
+    return _enough(ev["tcvn3"], text) and ev["tcvn3"] > ev["unicode"] and ev["tcvn3"] * 2 >= ev["vni"]
 
 
 def looks_like_vni(text: str) -> bool:
-    return False
+    """True when the text reads as VNI-Windows bytes shown in cp1252.
 
-
-def decode_vni(text: str) -> str:
-    return text
+    >>> looks_like_vni("COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM - Ñoäc laäp - Töï do - Haïnh phuùc")
+    True
+    >>> looks_like_vni("Cộng hoà xã hội chủ nghĩa Việt Nam")
+    False
+    """
+    if not _has_legacy_chars(text):
+        return False
+    ev = legacy_evidence(text)
+    return _enough(ev["vni"], text) and ev["vni"] > ev["unicode"] and ev["vni"] > ev["tcvn3"] * 2
 
 
 def looks_like_viqr(text: str) -> bool:
-    return False
+    """True when Vietnamese is written in VIQR (`Vie^.t Nam`); ordinary `?` `.` `'` never count.
+
+    >>> looks_like_viqr("Co^.ng ho`a xa~ ho^.i chu? nghi~a Vie^.t Nam")
+    True
+    >>> looks_like_viqr("Anh ấy nói: 'Có phải không?' Rồi đi. (xem mục a) và b))")
+    False
+    """
+    hits = len(_detectors()["viqr"].findall(text))
+    if hits < 3:
+        return False
+    return _enough(hits, text) and hits > len(_VIETNAMESE_UNICODE.findall(text))
+
+
+# --- encoding (to damage clean text in tests and benchmarks) -------------------------
+
+def encode_legacy(text: str, encoding: str) -> str:
+    """Unicode NFC -> the legacy surface ('tcvn3', 'vni' or 'viqr'), as a cp1252 reader shows it.
+
+    >>> encode_legacy("Cộng hoà xã hội", "tcvn3")
+    'Céng hoµ x· héi'
+    """
+    table = _table(encoding)
+    return "".join(table.get(c, c) for c in text)
+
+
+# --- decoding -----------------------------------------------------------------------
+
+def _decode(text: str, encoding: str) -> str:
+    pattern, decode = _decoder(encoding)
+    return pattern.sub(lambda m: decode[m.group()], text)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _restore_capitals(word: re.Match[str]) -> str:
+    # TCVN3 has no upper-case code for most marked letters, so `TH¸NG` decodes to
+    # `THáNG`. A word whose other letters are all capitals (at least two) was meant in
+    # capitals. Lower-case words typed for an upper-case font (`céng hoµ`) stay as typed.
+    w = word.group()
+    upper = sum(c.isupper() for c in w)
+    if upper >= 2 and not any(c.islower() and c.isascii() for c in w) and not w.isupper():
+        return w.upper()
+    return w
+
+
+def decode_tcvn3(text: str) -> str:
+    """TCVN3 (ABC) surface -> Unicode NFC; all-capital words keep their capitals.
+
+    >>> decode_tcvn3("Céng hoµ x· héi chñ nghÜa ViÖt Nam")
+    'Cộng hoà xã hội chủ nghĩa Việt Nam'
+    >>> decode_tcvn3("QUYÕT §ÞNH vÒ viÖc giao chØ tiªu")
+    'QUYẾT ĐỊNH về việc giao chỉ tiêu'
+    """
+    return _WORD.sub(_restore_capitals, _decode(text, "tcvn3"))
+
+
+def decode_vni(text: str) -> str:
+    """VNI-Windows surface -> Unicode NFC.
+
+    >>> decode_vni("COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM")
+    'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'
+    """
+    return _decode(text, "vni")
+
+
+@functools.cache
+def _viqr_decoder() -> tuple[re.Pattern[str], dict[str, str]]:
+    """VIQR surfaces, where a final `'` `?` `.` only counts as a mark inside a word or
+    mid-sentence (followed by a space and a lower-case letter); `\\` escapes a mark."""
+    _, decode = _decoder("viqr")
+    sure = sorted((s for s in decode if s[-1] not in "'?."), key=len, reverse=True)
+    unsure = sorted((s for s in decode if s[-1] in "'?."), key=len, reverse=True)
+    alternatives = [r"\\[\^(+`~'?.]"]
+    alternatives += [re.escape(s) + r"(?=[A-Za-z,;:!?)\"]|[ \t]+[a-z])" for s in unsure]
+    alternatives += [re.escape(s) for s in sure if not s.lower().startswith("dd")]
+    alternatives += [r"\b(?:" + "|".join(re.escape(s) for s in sure if s.lower().startswith("dd")) + ")"]
+    return re.compile("|".join(alternatives)), decode
 
 
 def decode_viqr(text: str) -> str:
-    return text
+    """VIQR (RFC 1456) -> Unicode NFC; sentence punctuation is left alone.
+
+    >>> decode_viqr("Ha` No^.i, nga`y 5 tha'ng 3. DDe^` nghi.? Co' the^? la`m.")
+    'Hà Nội, ngày 5 tháng 3. Đề nghị? Có thể làm.'
+    """
+    pattern, decode = _viqr_decoder()
+
+    def replace(m: re.Match[str]) -> str:
+        s = m.group()
+        return s[1] if s.startswith("\\") else decode[s]
+
+    return pattern.sub(replace, text)

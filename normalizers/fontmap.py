@@ -1,9 +1,321 @@
-"""PDF font-map corruption (`tánh` for `tỉnh`, `Āy ban` for `Ủy ban`). Placeholder until built."""
+"""PDF font-map corruption: `UBND TàNH KON TUM`, `Āy ban`, `vißc`, `Đßc lập`.
+
+Some PDFs map glyphs to the wrong code points: each damaged character is the
+right one minus a constant, and the constant holds over a run of consecutive
+code points (ệ Ỉ ỉ -> ß à á, all shifted by 0x1DE8). Which runs are hit depends
+on the font, so the table differs per file, and even per font inside a file
+(`ß` is `ệ` in `vißc` but `ộ` in `Đßc`). Nothing here knows a table. Instead:
+
+1. **Detect** tokens that cannot be Vietnamese: a letter outside the Vietnamese
+   alphabet (`ß`, `¾`, `Ā`), or a case break (`TàNH`). Clean text has almost none,
+   and takes the fast path.
+2. **Infer offsets**: for each such token, every single-character shift that
+   turns it into a valid syllable votes for its offset. Offsets many tokens
+   agree on are this file's offsets; the damaged characters that voted for an
+   offset, plus neighbours in the same code-point run, form its domain.
+3. **Choose in context**: every token touched by a domain gets candidates (each
+   character kept or shifted by an inferred offset, keeping only syllables), and
+   a beam search with the syllable trigram model picks the reading. A token that
+   already is a syllable is changed only when the model clearly prefers the
+   shifted reading (`tánh` -> `tỉnh` after `địa bàn`, but `các` stays).
+4. **Quotes** shifted onto an ASCII pair (`<tự diễn biến=`) are restored when the
+   file shows letter damage and the pair is used only as quotes.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from normalizers.lm import BOS, RUN_BREAK, SyllableLM, load_model
+from normalizers.syllables import is_syllable, vietnamese_letters
+
+# A token for damage detection: a run of anything but spaces, ASCII digits and
+# punctuation, and common typographic punctuation (a damaged letter may be a
+# symbol, as `¾` in `Đ¾O`).
+_TOKEN = re.compile(r"[^\s!-@\[-`{-~\u2010-\u2027\u00a0\u00ab\u00bb]+")
+
+MIN_OFFSET = 0x80  # real font-map shifts are large; small ones would be case flips
+MIN_SUSPICIOUS = 3  # tokens that cannot be Vietnamese before the detector fires
+MIN_VOTES = 1.5  # weighted votes an offset needs to be believed
+MIN_TOKENS_PER_OFFSET = 2  # distinct damaged tokens that must agree on an offset
+RUN_SLACK = 2  # neighbours of voting characters assumed to be in the same shifted run
+CHANGE_PENALTY = 2.0  # log-prob a shift must win by when the token was already a syllable
+MAX_CANDIDATES = 64  # readings tried per token
+BEAM = 8
+
+
+def _foreign_chars(token: str) -> list[int]:
+    """Positions of characters that are neither ASCII nor Vietnamese letters."""
+    letters = vietnamese_letters()
+    return [i for i, ch in enumerate(token) if not ch.isascii() and ch not in letters]
+
+
+def _is_suspicious(token: str) -> bool:
+    """A token real Vietnamese text would not contain: a foreign letter, or a case break."""
+    if token.isascii() or is_syllable(token):
+        return False
+    if _foreign_chars(token):
+        return True
+    return is_syllable(token.lower())  # TàNH: a syllable, but written with a case break
+
+
+def suspicious_tokens(text: str) -> Counter[str]:
+    """Tokens that cannot be Vietnamese as written, with their counts.
+
+    >>> sorted(suspicious_tokens("UBND TàNH KON TUM, Āy ban, µg, QĐ-UBND"))
+    ['TàNH', 'µg', 'Āy']
+    """
+    return Counter(t for t in _TOKEN.findall(text) if not t.isascii() and _is_suspicious(t))
 
 
 def looks_font_mapped(text: str) -> bool:
-    return False
+    """Cheap detector: does the text hold several tokens that cannot be Vietnamese?
+
+    >>> looks_font_mapped("Ủy ban nhân dân tỉnh Kon Tum yêu cầu các sở, ngành thực hiện.")
+    False
+    >>> looks_font_mapped("UBND TàNH KON TUM; Āy ban nhân dân tánh; thực hißn nhißm vÿ")
+    True
+    """
+    return sum(suspicious_tokens(text).values()) >= MIN_SUSPICIOUS
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetTable:
+    """The shifts inferred for one file: offset -> damaged characters it applies to.
+
+    Characters that are not Vietnamese letters (`ß`) may take any inferred
+    offset; Vietnamese letters (`á`) only the offsets whose domain holds them.
+    """
+
+    offsets: tuple[int, ...]
+    domains: dict[int, frozenset[str]]
+
+    def readings(self, ch: str) -> list[str]:
+        """The characters `ch` may stand for: itself, and its shifts."""
+        foreign = not ch.isascii() and ch not in vietnamese_letters()
+        out = [] if foreign else [ch]
+        for k in self.offsets:
+            if foreign or ch in self.domains[k]:
+                cp = ord(ch) + k
+                if 0 <= cp < 0x110000 and chr(cp) in vietnamese_letters():
+                    out.append(chr(cp))
+        return out or [ch]
+
+
+def _single_shifts(token: str) -> list[tuple[str, int, str]]:
+    """(reading, offset, damaged char) of each one-character shift making `token` a syllable."""
+    letters = vietnamese_letters()
+    found = []
+    for i, ch in enumerate(token):
+        if ch.isascii():
+            continue
+        for v in letters:
+            k = ord(v) - ord(ch)
+            reading = token[:i] + v + token[i + 1 :]
+            if abs(k) >= MIN_OFFSET and is_syllable(reading):
+                found.append((reading, k, ch))
+    return found
+
+
+def _context_unit(token: str) -> str:
+    """A neighbouring token as the model sees it: a lowercase syllable, or a run start."""
+    return token.lower() if is_syllable(token) else BOS
+
+
+def infer_offsets(text: str) -> OffsetTable:
+    """Infer this file's shifts from the tokens that cannot be Vietnamese.
+
+    Each token spreads one vote per occurrence over the offsets that repair it,
+    in proportion to how likely the repaired syllable is between its neighbours
+    (`H¿nh phúc` is `Hạnh phúc`, not `Hảnh phúc`). Offsets are then taken greedily, best first, each
+    removing the tokens it explains, until none has enough support left: so a
+    handful of real shifts explain the file, not every offset that fits a token.
+
+    >>> table = infer_offsets("UBND TàNH; thực hißn; vißc; Bưu đißn tánh; Āy ban; cāa; Cÿc Thuế; nhißm vÿ")
+    >>> [hex(k) for k in table.offsets]
+    ['0x1de6', '0x1de8']
+    >>> "á" in table.domains[0x1DE8], "á" in table.domains[0x1DE6]
+    (True, False)
+    """
+    model = load_model()
+    weights: dict[str, dict[int, float]] = {}  # token -> offset -> its share of the votes
+    shifted: dict[str, dict[int, set[str]]] = {}  # token -> offset -> damaged chars
+    occurrences: Counter[str] = Counter()
+    tokens = _TOKEN.findall(text)
+    shifts_of: dict[str, list[tuple[str, int, str]]] = {}
+    for i, token in enumerate(tokens):
+        if token.isascii() or not _is_suspicious(token):
+            continue
+        if token not in shifts_of:
+            shifts_of[token] = _single_shifts(token)
+        shifts = shifts_of[token]
+        if not shifts:
+            continue
+        occurrences[token] += 1
+        left = tuple(_context_unit(t) for t in tokens[max(i - 2, 0) : i])
+        right = _context_unit(tokens[i + 1]) if i + 1 < len(tokens) else BOS
+        scored = []
+        for reading, k, ch in shifts:
+            low = reading.lower()
+            lp = model.logprob(left, low)
+            if right != BOS:
+                lp += model.logprob(left[-1:] + (low,), right)
+            scored.append((lp, k, ch))
+        top = max(lp for lp, _, _ in scored)
+        by_offset: dict[int, float] = {}
+        total = 0.0
+        for lp, k, ch in scored:
+            p = math.exp(lp - top)
+            by_offset[k] = by_offset.get(k, 0.0) + p
+            total += p
+            shifted.setdefault(token, {}).setdefault(k, set()).add(ch)
+        for k, p in by_offset.items():
+            weights.setdefault(token, {}).setdefault(k, 0.0)
+            weights[token][k] += p / total
+    for token, by_offset in weights.items():
+        for k in by_offset:
+            by_offset[k] /= occurrences[token]  # mean share per occurrence
+    offsets: list[int] = []
+    evidence: dict[int, set[str]] = {}
+    remaining = set(weights)
+    while remaining:
+        support: Counter[int] = Counter()
+        voters: Counter[int] = Counter()
+        for token in remaining:
+            for k, w in weights[token].items():
+                if k in evidence:
+                    continue
+                support[k] += w * occurrences[token]
+                voters[k] += w >= 0.5
+        believable = [(score, -k) for k, score in support.items()
+                      if score >= MIN_VOTES and voters[k] >= MIN_TOKENS_PER_OFFSET]
+        if not believable:
+            break
+        best = -max(believable)[1]
+        offsets.append(best)
+        # a token is explained by the offset that carries most of its vote
+        explained = {t for t in remaining if weights[t].get(best, 0.0) >= 0.5}
+        evidence[best] = {ch for t in explained for ch in shifted[t][best]}
+        remaining -= explained
+    letters = vietnamese_letters()
+    domains = {
+        k: frozenset(chr(c) for ch in evidence[k] for c in range(ord(ch) - RUN_SLACK, ord(ch) + RUN_SLACK + 1)
+                     if c >= 0 and chr(c) in letters)
+        for k in offsets
+    }
+    return OffsetTable(tuple(sorted(offsets)), domains)
+
+
+def _candidates(token: str, table: OffsetTable) -> list[tuple[str, float]]:
+    """Readings of `token` that are syllables, each with its penalty."""
+    options = [table.readings(ch) for ch in token]
+    if all(o == [ch] for o, ch in zip(options, token)):
+        return [(token, 0.0)] if is_syllable(token) else []
+    original_valid = is_syllable(token)
+    out = [(token, 0.0)] if original_valid else []
+    for combo in itertools.islice(itertools.product(*options), MAX_CANDIDATES):
+        reading = "".join(combo)
+        if reading != token and is_syllable(reading):
+            out.append((reading, CHANGE_PENALTY if original_valid else 0.0))
+    return out
+
+
+def _best_readings(words: list[list[tuple[str, float]]], model: SyllableLM) -> list[str]:
+    """Beam search over the candidates of a run of words, scored by the trigram model."""
+    keep = model.order - 1
+    states: dict[tuple[str, ...], tuple[float, tuple | None]] = {(): (0.0, None)}
+    for candidates in words:
+        reached: dict[tuple[str, ...], tuple[float, tuple | None]] = {}
+        for history, (score, back) in states.items():
+            for reading, penalty in candidates:
+                low = reading.lower()
+                total = score + model.logprob(history, low) - penalty
+                nxt = (history + (low,))[-keep:]
+                if nxt not in reached or total > reached[nxt][0]:
+                    reached[nxt] = (total, (reading, back))
+        states = dict(heapq.nlargest(BEAM, reached.items(), key=lambda kv: kv[1][0]))
+    _, back = max(states.values(), key=lambda v: v[0])
+    chosen = []
+    while back is not None:
+        chosen.append(back[0])
+        back = back[1]
+    return chosen[::-1]
+
+
+def _repair_letters(text: str, table: OffsetTable, model: SyllableLM) -> str:
+    pieces: list[str] = []
+    run: list[tuple[re.Match, list[tuple[str, float]]]] = []
+    cursor = 0
+
+    def flush() -> None:
+        nonlocal cursor
+        if not run:
+            return
+        if any(len(c) > 1 or c[0][0] != m.group() for m, c in run):
+            for (m, _), reading in zip(run, _best_readings([c for _, c in run], model)):
+                pieces.append(text[cursor : m.start()])
+                pieces.append(reading)
+                cursor = m.end()
+        run.clear()
+
+    last_end = 0
+    for m in _TOKEN.finditer(text):
+        if RUN_BREAK.search(text, last_end, m.start()) or re.search(r"\d", text[last_end : m.start()]):
+            flush()
+        last_end = m.end()
+        candidates = _candidates(m.group(), table)
+        if not candidates:
+            flush()  # an abbreviation, a number or a word beyond repair ends the run
+            continue
+        run.append((m, candidates))
+    flush()
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+# Curly quotes and the ASCII characters a font may shift them onto.
+_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u2018", "\u2019"))
+
+
+def _repair_quotes(text: str) -> str:
+    """Restore “ ” shifted onto a pair of consecutive ASCII characters (`<tự do=`).
+
+    Only when the pair is used as quotes everywhere: the first always opens
+    before a letter, the second always closes after one.
+
+    >>> _repair_quotes("những biểu hiện <tự diễn biến=, <tự chuyển hóa= trong nội bộ")
+    'những biểu hiện “tự diễn biến”, “tự chuyển hóa” trong nội bộ'
+    >>> _repair_quotes("nếu a<b và c=d")
+    'nếu a<b và c=d'
+    """
+    for opening, closing in _QUOTE_PAIRS:
+        if opening in text or closing in text:
+            continue
+        for code in range(0x21, 0x7E):
+            open_ch, close_ch = chr(code), chr(code + 1)
+            n_open, n_close = text.count(open_ch), text.count(close_ch)
+            if n_open == 0 or n_open != n_close:
+                continue
+            opens = re.findall(rf"(?:^|(?<=[\s(]))({re.escape(open_ch)})(?=[^\W\d_])", text, re.M)
+            closes = re.findall(rf"(?<=[^\W\d_.,;!?)])({re.escape(close_ch)})(?=[\s.,;:!?)]|$)", text, re.M)
+            if len(opens) == n_open and len(closes) == n_close:
+                return text.replace(open_ch, opening).replace(close_ch, closing)
+    return text
 
 
 def repair_font_map(text: str) -> str:
-    return text
+    """Undo font-map shifts inferred from the text itself; no shift found, no change.
+
+    >>> repair_font_map("Ban Chá đạo; Công an tánh; Bưu đißn tánh; Hißp hội Doanh nghißp tánh; các huyßn")
+    'Ban Chỉ đạo; Công an tỉnh; Bưu điện tỉnh; Hiệp hội Doanh nghiệp tỉnh; các huyện'
+    """
+    if not looks_font_mapped(text):
+        return text
+    table = infer_offsets(text)
+    if not table.offsets:
+        return text
+    return _repair_quotes(_repair_letters(text, table, load_model()))

@@ -1,9 +1,293 @@
-"""Restore diacritics on accent-less text (OCR without the Vietnamese model). Placeholder."""
+"""Restore diacritics (and OCR noise) on accent-less text, such as a scan OCR'd
+without the Vietnamese model: `UY BAN NHAN DAN TINH` -> `ỦY BAN NHÂN DÂN TỈNH`.
+
+Detect first: a region (the whole text, or a paragraph of a marked text) is
+restored only when few of its words carry marks; properly marked text takes the
+fast path and comes out unchanged. Then, per stretch of words between numbers,
+abbreviations and sentence punctuation, every word gets candidates (each marked
+form of its folded key, from the syllable inventory, plus for OCR garbage like
+`nwéc` or `S6` the syllables a few glyph confusions away, see
+`normalizers.ocr_noise`), and a beam search with the shared syllable language
+model (`normalizers.lm`) picks the most likely sequence. The original
+capitalisation pattern is kept (`UY` -> `ỦY`, `Uy` -> `Ủy`).
+
+Abbreviations (UBND, KH, PAR INDEX), numbers, symbols (`42/KH-UBND`, `18-NQ/TU`)
+and words that are not Vietnamese syllables are left as they are.
+"""
+from __future__ import annotations
+
+import heapq
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Protocol
+
+from normalizers import ocr_noise
+
+# Detection thresholds. Clean letters have 66-88 % of their words marked (the
+# least marked document of normalizers/data/lm_corpus has 66 %), accent-less
+# OCR about 14 % (seed 001, where a few marks survive as noise: `nwéc`, `trén`).
+DOCUMENT_MAX_MARKED = 0.40  # below this the whole text is restored
+REGION_MAX_MARKED = 0.15  # inside a marked text, a paragraph this bare is restored...
+REGION_MIN_WORDS = 30  # ...if it is long enough for the share to mean something
+
+BEAM_WIDTH = 6  # histories kept per position; more costs speed, gains little
+MAX_FORMS = 6  # marked forms tried per word, most frequent first
+NOISE_COST_WEIGHT = 2.5  # log-probability charged per unit of OCR edit cost
+NOISE_MAX_CANDIDATES = 8  # folded syllables kept for one garbled token
+
+# A word: letters, digits and the OCR symbols that stand for letters (`S6`, `x&`, `k¥`).
+_TOKEN = re.compile(r"[^\W_]+(?:[&¢¥€§’']?[^\W_]+)*[&¢¥€§]?|[&¢¥€§][^\W_]*")
+# A whitespace-separated chunk that is a reference number or code (`42/KH-UBND`,
+# `18-NQ/TU`, `(b/c)`, an address): its parts are never words to restore.
+_CODE_CHUNK = re.compile(r"\S*(?:/|@|\w-[A-ZĐ]|[A-ZĐ]-\w|://|www\.)\S*")
+# Punctuation that ends a stretch of words for the language model.
+_BREAK = re.compile(r"[.;:!?()\[\]\"“”…]|\n\s*\n|\f|\n\s*[-+*•]")
+_PARAGRAPH = re.compile(r"(?:\n[ \t]*){2,}|\f")
+
+
+class Lexicon(Protocol):
+    """What restoration needs from the syllable inventory (`normalizers.syllables`)."""
+
+    def fold(self, text: str) -> str: ...
+
+    def marked_forms(self, folded: str) -> tuple[str, ...]: ...
+
+
+class LanguageModel(Protocol):
+    """What restoration needs from the syllable LM (`normalizers.lm.SyllableLM`)."""
+
+    order: int
+
+    def logprob(self, history: tuple[str, ...], syllable: str) -> float: ...
+
+
+# ---------------------------------------------------------------- detection
+
+
+def has_marks(word: str) -> bool:
+    """True when a word carries a Vietnamese mark (tone, hat, horn, breve) or đ.
+
+    >>> has_marks("Ủy"), has_marks("đơn"), has_marks("UBND")
+    (True, True, False)
+    """
+    if "đ" in word or "Đ" in word:
+        return True
+    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", word))
+
+
+def _alpha_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1 or w.islower()]
+
+
+def marked_share(text: str) -> tuple[float, int]:
+    """(share of words carrying marks, number of words) in a text.
+
+    >>> marked_share("Ủy ban nhân dân tỉnh Kon Tum")
+    (0.571, 7)
+    >>> marked_share("Uy ban nhan dan tinh Kon Tum")
+    (0.0, 7)
+    """
+    words = _alpha_words(text)
+    if not words:
+        return 1.0, 0
+    return round(sum(map(has_marks, words)) / len(words), 3), len(words)
+
+
+def accentless_regions(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of `text` that lack diacritics and should be restored.
+
+    The whole text when most of it is bare; otherwise only paragraphs long and
+    bare enough that they cannot be a run of names or codes in a marked letter.
+
+    >>> accentless_regions("Can cu Nghi quyet so 18-NQ/TU cua Tinh uy")
+    [(0, 41)]
+    >>> accentless_regions("Căn cứ Nghị quyết số 18-NQ/TU của Tỉnh ủy")
+    []
+    """
+    share, words = marked_share(text)
+    if words == 0:
+        return []
+    if share < DOCUMENT_MAX_MARKED:
+        return [(0, len(text))]
+    regions, start = [], 0
+    for sep in [*_PARAGRAPH.finditer(text), None]:
+        end = sep.start() if sep else len(text)
+        part_share, part_words = marked_share(text[start:end])
+        if part_words >= REGION_MIN_WORDS and part_share < REGION_MAX_MARKED:
+            regions.append((start, end))
+        start = sep.end() if sep else end
+    return regions
 
 
 def lacks_diacritics(text: str) -> bool:
-    return False
+    """Cheap detector for the chain: does any region of the text lack diacritics?
+
+    >>> lacks_diacritics("UY BAN NHAN DAN TINH KON TUM")
+    True
+    >>> lacks_diacritics("ỦY BAN NHÂN DÂN TỈNH KON TUM")
+    False
+    """
+    return bool(accentless_regions(text))
+
+
+# ---------------------------------------------------------------- case
+
+
+def apply_case(original: str, restored: str) -> str:
+    """Give a restored lowercase word the capitalisation pattern of the original.
+
+    All capitals stay capitals (`UY` -> `ỦY`, `PiCH` -> `ĐÍCH`), a capital first
+    letter stays capital (`S6` -> `Số`, `DPoc` -> `Độc`), anything else is lowercase.
+
+    >>> apply_case("UY", "ủy"), apply_case("Uy", "ủy"), apply_case("DPoc", "độc")
+    ('ỦY', 'Ủy', 'Độc')
+    """
+    letters = [ch for ch in original if ch.isalpha()]
+    uppers = sum(ch.isupper() for ch in letters)
+    if len(letters) >= 2 and uppers * 2 > len(letters):
+        return restored.upper()
+    if original[:1].isupper() or (letters and letters[0].isupper() and not original[:1].isalpha()):
+        return restored[:1].upper() + restored[1:]
+    return restored
+
+
+# ---------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a stretch to restore: where it is and what it could be."""
+
+    start: int
+    end: int
+    text: str
+    candidates: tuple[tuple[str, float], ...]  # (lowercase marked syllable, penalty)
+
+
+def _is_abbreviation(token: str) -> bool:
+    letters = [ch for ch in token if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def word_candidates(token: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
+    """Marked syllables a token may stand for, with a penalty (0 for a plain
+    syllable; the scaled OCR edit cost for a garbled one). Empty: leave it alone."""
+    folded = lexicon.fold(token).lower()
+    if folded.isdigit():
+        return ()  # numbers are not words: never change a digit here
+    forms = lexicon.marked_forms(folded)
+    if forms:
+        return tuple((f, 0.0) for f in forms[:MAX_FORMS])
+    if _is_abbreviation(token) and not ocr_noise.has_noise_glyph(token):
+        return ()  # UBND, PAR, INDEX: not a syllable, and written on purpose
+    repairs = ocr_noise.repair_candidates(folded, _folded_checker(lexicon))
+    out: list[tuple[str, float]] = []
+    for key, cost in repairs[:NOISE_MAX_CANDIDATES]:
+        out.extend((f, cost * NOISE_COST_WEIGHT) for f in lexicon.marked_forms(key)[:MAX_FORMS])
+    return tuple(out)
+
+
+_CHECKERS: dict[int, object] = {}
+
+
+def _folded_checker(lexicon: Lexicon):
+    """A hashable `is this folded string a syllable` function for one lexicon (cached)."""
+    checker = _CHECKERS.get(id(lexicon))
+    if checker is None:
+        def checker(folded: str, _forms=lexicon.marked_forms) -> bool:
+            return bool(_forms(folded))
+        _CHECKERS[id(lexicon)] = checker
+    return checker  # type: ignore[return-value]
+
+
+def stretches(text: str, start: int, end: int, lexicon: Lexicon) -> list[list[Word]]:
+    """Runs of restorable words in text[start:end], split where the language model
+    should not look across: sentence punctuation, numbers, codes, abbreviations."""
+    codes = [(m.start(), m.end()) for m in _CODE_CHUNK.finditer(text, start, end)]
+    breaks = [m.start() for m in _BREAK.finditer(text, start, end)]
+    runs: list[list[Word]] = [[]]
+    last_end = start
+    ci = bi = 0
+    for m in _TOKEN.finditer(text, start, end):
+        token = m.group().strip("’'")
+        if not token:
+            continue
+        t_start = m.start() + m.group().find(token)
+        while bi < len(breaks) and breaks[bi] < t_start:
+            if breaks[bi] >= last_end:
+                runs.append([])
+            bi += 1
+        while ci < len(codes) and codes[ci][1] <= t_start:
+            ci += 1
+        in_code = ci < len(codes) and codes[ci][0] <= t_start
+        candidates = () if in_code else word_candidates(token, lexicon)
+        if candidates:
+            runs[-1].append(Word(t_start, t_start + len(token), token, candidates))
+        elif runs[-1]:
+            runs.append([])
+        last_end = m.end()
+    return [r for r in runs if r]
+
+
+# ---------------------------------------------------------------- search
+
+
+def best_sequence(words: list[Word], model: LanguageModel, beam: int = BEAM_WIDTH) -> list[str]:
+    """The most likely choice of one candidate per word (beam search with
+    recombination of equal histories, i.e. Viterbi pruned to `beam` states)."""
+    keep = max(model.order - 1, 0)
+    cache: dict[tuple[tuple[str, ...], str], float] = {}
+    # state: history -> (score, backpointer) where backpointer = (syllable, previous)
+    states: dict[tuple[str, ...], tuple[float, tuple | None]] = {(): (0.0, None)}
+    for word in words:
+        reached: dict[tuple[str, ...], tuple[float, tuple | None]] = {}
+        for history, (score, back) in states.items():
+            for form, penalty in word.candidates:
+                key = (history, form)
+                lp = cache.get(key)
+                if lp is None:
+                    lp = cache[key] = model.logprob(history, form)
+                total = score + lp - penalty
+                nxt = (history + (form,))[-keep:] if keep else ()
+                old = reached.get(nxt)
+                if old is None or total > old[0]:
+                    reached[nxt] = (total, (form, back))
+        if len(reached) > beam:
+            reached = dict(heapq.nlargest(beam, reached.items(), key=lambda kv: kv[1][0]))
+        states = reached
+    _, back = max(states.values(), key=lambda v: v[0])
+    chosen: list[str] = []
+    while back is not None:
+        chosen.append(back[0])
+        back = back[1]
+    return chosen[::-1]
+
+
+def restore_with(text: str, model: LanguageModel, lexicon: Lexicon) -> str:
+    """Restore every accent-less region of `text` with a given model and lexicon."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in accentless_regions(text):
+        for words in stretches(text, start, end, lexicon):
+            for word, form in zip(words, best_sequence(words, model)):
+                pieces.append(text[cursor:word.start])
+                pieces.append(apply_case(word.text, form))
+                cursor = word.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def restore_diacritics(text: str) -> str:
-    return text
+    """Restore marks (and OCR-garbled words) in the accent-less regions of a text.
+
+    >>> restore_diacritics("UY BAN NHAN DAN TINH")
+    'ỦY BAN NHÂN DÂN TỈNH'
+    >>> restore_diacritics("Ủy ban nhân dân tỉnh")
+    'Ủy ban nhân dân tỉnh'
+    """
+    if not lacks_diacritics(text):
+        return text
+    from normalizers import lm, syllables  # the shared model, loaded once, on first need
+
+    return restore_with(text, lm.load_model(), syllables)

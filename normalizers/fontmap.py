@@ -23,10 +23,12 @@ on the font, so the table differs per file, and even per font inside a file
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -39,9 +41,12 @@ from normalizers.syllables import is_syllable, vietnamese_letters
 _TOKEN = re.compile(r"[^\s!-@\[-`{-~\u2010-\u2027\u00a0\u00ab\u00bb]+")
 
 MIN_OFFSET = 0x80  # real font-map shifts are large; small ones would be case flips
-MIN_SUSPICIOUS = 3  # tokens that cannot be Vietnamese before the detector fires
+MIN_SUSPICIOUS = 3  # distinct tokens that cannot be Vietnamese before the detector fires
 MIN_VOTES = 1.5  # weighted votes an offset needs to be believed
 MIN_TOKENS_PER_OFFSET = 2  # distinct damaged tokens that must agree on an offset
+# A token damaged only into other Vietnamese letters (`nhõt`) is weaker evidence
+# than one with a foreign character (`vißc`): typos look like that too.
+LETTER_ONLY_WEIGHT = 0.5
 RUN_SLACK = 2  # neighbours of voting characters assumed to be in the same shifted run
 CHANGE_PENALTY = 2.0  # log-prob a shift must win by when the token was already a syllable
 MAX_CANDIDATES = 64  # readings tried per token
@@ -54,33 +59,45 @@ def _foreign_chars(token: str) -> list[int]:
     return [i for i, ch in enumerate(token) if not ch.isascii() and ch not in letters]
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_suspicious(token: str) -> bool:
-    """A token real Vietnamese text would not contain: a foreign letter, or a case break."""
+    """A token real Vietnamese text would not contain, and a shift could explain:
+    a syllable written with a case break (`TàNH`), or a non-syllable that one
+    shift of a non-ASCII character turns into a syllable (`vißc`, `nhõt`; not
+    `°C`, `µg` or a run-on like `nàythành`)."""
     if token.isascii() or is_syllable(token):
         return False
-    if _foreign_chars(token):
+    if is_syllable(token.lower()):
         return True
-    return is_syllable(token.lower())  # TàNH: a syllable, but written with a case break
+    if len(token) == 1 and not unicodedata.category(token).startswith("L"):
+        return False  # a lone symbol (□, →, ≤) is a symbol, not a damaged "ở"
+    if token.isupper() and token.replace("Đ", "D").isascii():
+        return False  # an abbreviation: NĐ, QĐ, HĐND
+    return bool(_single_shifts(token))
 
 
 def suspicious_tokens(text: str) -> Counter[str]:
     """Tokens that cannot be Vietnamese as written, with their counts.
 
-    >>> sorted(suspicious_tokens("UBND TàNH KON TUM, Āy ban, µg, QĐ-UBND"))
-    ['TàNH', 'µg', 'Āy']
+    >>> sorted(suspicious_tokens("UBND TàNH KON TUM, Āy ban, 5 µg, → QĐ-UBND"))
+    ['TàNH', 'Āy']
     """
     return Counter(t for t in _TOKEN.findall(text) if not t.isascii() and _is_suspicious(t))
 
 
 def looks_font_mapped(text: str) -> bool:
-    """Cheap detector: does the text hold several tokens that cannot be Vietnamese?
+    """Cheap detector: does the text hold several tokens that cannot be Vietnamese
+    because of a foreign character or a case break? (Non-syllables made only of
+    Vietnamese letters, `đôc`, are typos as often as damage: they help infer the
+    shifts once the file is known damaged, but never make it so.)
 
     >>> looks_font_mapped("Ủy ban nhân dân tỉnh Kon Tum yêu cầu các sở, ngành thực hiện.")
     False
     >>> looks_font_mapped("UBND TàNH KON TUM; Āy ban nhân dân tánh; thực hißn nhißm vÿ")
     True
     """
-    return sum(suspicious_tokens(text).values()) >= MIN_SUSPICIOUS
+    strong = [t for t in suspicious_tokens(text) if _evidence_strength(t) == 1.0]
+    return len(strong) >= MIN_SUSPICIOUS
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,19 +123,38 @@ class OffsetTable:
         return out or [ch]
 
 
+@functools.cache
+def _shift_targets() -> tuple[str, ...]:
+    """Letters a damaged character may stand for: the non-ASCII Vietnamese letters."""
+    return tuple(sorted(ch for ch in vietnamese_letters() if not ch.isascii()))
+
+
+@functools.lru_cache(maxsize=4096)
 def _single_shifts(token: str) -> list[tuple[str, int, str]]:
-    """(reading, offset, damaged char) of each one-character shift making `token` a syllable."""
+    """(reading, offset, damaged char) of each one-character shift making `token` a syllable.
+
+    A damaged character that is itself a Vietnamese letter (`õ` for `ấ`) is only
+    read as a higher code point: the damage seen is true code point minus a
+    positive constant, and allowing both directions would turn typos into repairs.
+    """
     letters = vietnamese_letters()
     found = []
     for i, ch in enumerate(token):
         if ch.isascii():
             continue
-        for v in letters:
+        is_letter = ch in letters
+        for v in _shift_targets():
             k = ord(v) - ord(ch)
+            if abs(k) < MIN_OFFSET or (is_letter and k < 0):
+                continue
             reading = token[:i] + v + token[i + 1 :]
-            if abs(k) >= MIN_OFFSET and is_syllable(reading):
+            if is_syllable(reading):
                 found.append((reading, k, ch))
     return found
+
+
+def _evidence_strength(token: str) -> float:
+    return 1.0 if _foreign_chars(token) or is_syllable(token.lower()) else LETTER_ONLY_WEIGHT
 
 
 def _context_unit(token: str) -> str:
@@ -189,7 +225,7 @@ def infer_offsets(text: str) -> OffsetTable:
             for k, w in weights[token].items():
                 if k in evidence:
                     continue
-                support[k] += w * occurrences[token]
+                support[k] += w * occurrences[token] * _evidence_strength(token)
                 voters[k] += w >= 0.5
         believable = [(score, -k) for k, score in support.items()
                       if score >= MIN_VOTES and voters[k] >= MIN_TOKENS_PER_OFFSET]
@@ -291,12 +327,16 @@ def _repair_quotes(text: str) -> str:
     'những biểu hiện “tự diễn biến”, “tự chuyển hóa” trong nội bộ'
     >>> _repair_quotes("nếu a<b và c=d")
     'nếu a<b và c=d'
+    >>> _repair_quotes("Ban Chỉ đạo (Ban Chỉ đạo tỉnh)")
+    'Ban Chỉ đạo (Ban Chỉ đạo tỉnh)'
     """
     for opening, closing in _QUOTE_PAIRS:
         if opening in text or closing in text:
             continue
         for code in range(0x21, 0x7E):
             open_ch, close_ch = chr(code), chr(code + 1)
+            if open_ch == "(":
+                continue  # ( ) are brackets already
             n_open, n_close = text.count(open_ch), text.count(close_ch)
             if n_open == 0 or n_open != n_close:
                 continue

@@ -359,3 +359,14 @@ def repair_font_map(text: str) -> str:
     if not table.offsets:
         return text
     return _repair_quotes(_repair_letters(text, table, load_model()))
+
+
+def shift_code_points(text: str, runs: tuple[tuple[int, int, int], ...]) -> str:
+    """Damage text as a broken font map does, for tests and benchmarks: every
+    character in a run (first, last) of code points becomes itself minus `offset`.
+
+    >>> shift_code_points("Ủy ban nhân dân tỉnh", ((0x1EC7, 0x1EC9, 0x1DE8), (0x1EE5, 0x1EE7, 0x1DE6)))
+    'Āy ban nhân dân tánh'
+    """
+    table = {cp: chr(cp - offset) for first, last, offset in runs for cp in range(first, last + 1)}
+    return text.translate(table)

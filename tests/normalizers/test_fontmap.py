@@ -1,0 +1,104 @@
+"""Font-map repair: seed 000 comes back exactly, other shift tables round-trip,
+and clean text is never touched."""
+import csv
+from pathlib import Path
+
+import pytest
+
+from normalizers import normalize_text
+from normalizers.fontmap import (
+    infer_offsets,
+    looks_font_mapped,
+    repair_font_map,
+    shift_code_points,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "normalizers" / "data" / "lm_corpus"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+GOLD = ROOT / "tests" / "fixtures" / "gold"
+
+
+def char_accuracy(got: str, want: str) -> float:
+    assert len(got) == len(want)  # shifts replace characters one for one
+    return sum(a == b for a, b in zip(got, want)) / len(want)
+
+
+def held_out_documents() -> list[Path]:
+    with open(CORPUS.parent / "lm_heldout.tsv", encoding="utf-8") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        return [CORPUS / row["file"] for row in rows]
+
+
+def test_seed_000_is_restored_through_the_chain():
+    damaged = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    truth = next(GOLD.glob("000_*.txt")).read_text(encoding="utf-8")
+    result = normalize_text(damaged)
+    assert char_accuracy(result.text, truth) >= 0.999
+    assert "font-map" in [r.name for r in result.repairs]
+
+
+@pytest.mark.parametrize("damaged, repaired", [
+    ("UBND TàNH KON TUM", "UBND TỈNH KON TUM"),  # case break: à is a shifted Ỉ
+    ("BAN CHỈ Đ¾O", "BAN CHỈ ĐẠO"),
+    ("CÀI CÁCH HÀNH CHÍNH", "CẢI CÁCH HÀNH CHÍNH"),  # À is a shifted Ả, though CÀI is a syllable
+    ("CÞNG HÒA XÃ HÞI CHỦ NGHĨA VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("Đßc lập - Tự do - H¿nh phúc", "Độc lập - Tự do - Hạnh phúc"),  # ß is ộ here...
+    ("thực hißn nhißm vÿ chính trị với vißc", "thực hiện nhiệm vụ chính trị với việc"),  # ...and ệ here
+    ("Ban Chá đạo Cải cách hành chính tánh yêu cầu các Thành viên", "Ban Chỉ đạo Cải cách hành chính tỉnh yêu cầu các Thành viên"),
+    ("diễn biến=, <tự chuyển hóa= trong nội bộ", "diễn biến”, “tự chuyển hóa” trong nội bộ"),
+])
+def test_hard_cases_of_seed_000_in_its_own_context(damaged, repaired):
+    whole = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    fixed = repair_font_map(whole)
+    start = whole.index(damaged)
+    assert fixed[start : start + len(damaged)] == repaired
+
+
+# Shift tables other than seed 000's: (first true code point, last, offset).
+SCHEMES = {
+    "like-000": ((0x1EA0, 0x1EA3, 0x1DE2), (0x1EC7, 0x1EC9, 0x1DE8), (0x1EE5, 0x1EE7, 0x1DE6)),
+    "into-latin-extended-a": ((0x1EDB, 0x1EDF, 0x1D80), (0x1EA5, 0x1EA7, 0x1DB0)),
+    "onto-vietnamese-letters": ((0x1EBF, 0x1EC3, 0x1DE0), (0x1ED9, 0x1EDB, 0x1DC0)),
+    "one-wide-run": ((0x1EA0, 0x1EB7, 0x1DA0),),
+}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_other_shift_tables_round_trip_on_unseen_letters(scheme):
+    for path in held_out_documents()[:12:3]:
+        clean = path.read_text(encoding="utf-8")[:8000]
+        damaged = shift_code_points(clean, SCHEMES[scheme])
+        assert looks_font_mapped(damaged), path.name
+        assert char_accuracy(repair_font_map(damaged), clean) >= 0.995, path.name
+
+
+def test_inferred_table_is_the_files_not_000s():
+    clean = held_out_documents()[0].read_text(encoding="utf-8")
+    damaged = shift_code_points(clean, SCHEMES["into-latin-extended-a"])
+    assert set(infer_offsets(damaged).offsets) <= {0x1D80, 0x1DB0}
+
+
+def test_repair_is_idempotent():
+    damaged = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    once = repair_font_map(damaged)
+    assert repair_font_map(once) == once
+
+
+@pytest.mark.parametrize("text", [
+    "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;",
+    "Nồng độ chì ≤ 10 µg/l ở nhiệt độ 25 °C; diện tích ½ ha; □ Có □ Không",
+    "Đắk Lắk, Krông Búk, Cư M'gar; QĐ-UBND, HĐND, TTĐT",
+    "the Ministry of Finance (MOF) and the World Bank",
+])
+def test_clean_lines_are_left_alone(text):
+    assert not looks_font_mapped(text)
+    assert repair_font_map(text) == text
+
+
+def test_no_clean_document_is_edited():
+    """Every document of the LM corpus and the clean seeds: zero edits."""
+    paths = [*sorted(CORPUS.glob("*/*.txt")), *(p for p in sorted(SEEDS.glob("*.txt")) if p.name[:3] in {"002", "003", "004"})]
+    assert len(paths) > 560
+    edited = [p.name for p in paths if repair_font_map(t := p.read_text(encoding="utf-8")) != t]
+    assert edited == []

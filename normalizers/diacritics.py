@@ -16,13 +16,15 @@ and words that are not Vietnamese syllables are left as they are.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
-from normalizers import ocr_noise
+from normalizers import ocr_noise, syllables
+from normalizers.lm import BOS
 
 # Detection thresholds. Clean letters have 66-88 % of their words marked (the
 # least marked document of normalizers/data/lm_corpus has 66 %), accent-less
@@ -35,14 +37,18 @@ BEAM_WIDTH = 6  # histories kept per position; more costs speed, gains little
 MAX_FORMS = 6  # marked forms tried per word, most frequent first
 NOISE_COST_WEIGHT = 2.5  # log-probability charged per unit of OCR edit cost
 NOISE_MAX_CANDIDATES = 8  # folded syllables kept for one garbled token
+NOISY_MIN_GARBAGE = 0.03  # share of non-words above which a region counts as OCR-noisy
 
 # A word: letters, digits and the OCR symbols that stand for letters (`S6`, `x&`, `k¥`).
 _TOKEN = re.compile(r"[^\W_]+(?:[&¢¥€§’']?[^\W_]+)*[&¢¥€§]?|[&¢¥€§][^\W_]*")
 # A whitespace-separated chunk that is a reference number or code (`42/KH-UBND`,
 # `18-NQ/TU`, `(b/c)`, an address): its parts are never words to restore.
-_CODE_CHUNK = re.compile(r"\S*(?:/|@|\w-[A-ZĐ]|[A-ZĐ]-\w|://|www\.)\S*")
+_CODE_CHUNK = re.compile(
+    r"\S*(?:[A-ZĐ][^\s/]*/|/[^\s/]*[A-ZĐ]|\d/\d|@|\w-[A-ZĐ]|[A-ZĐ]-\w|://|www\.)\S*"
+)
 # Punctuation that ends a stretch of words for the language model.
 _BREAK = re.compile(r"[.;:!?()\[\]\"“”…]|\n\s*\n|\f|\n\s*[-+*•]")
+_ROMAN = re.compile(r"[IVXLl1]+")
 _PARAGRAPH = re.compile(r"(?:\n[ \t]*){2,}|\f")
 
 
@@ -170,22 +176,58 @@ def _is_abbreviation(token: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def word_candidates(token: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
+def _is_roman_numeral(token: str) -> bool:
+    """`I1`, `I11`, `Il` are OCR'd roman numerals (II, III), not garbled words."""
+    return bool(_ROMAN.fullmatch(token)) and not token.islower()
+
+
+def word_candidates(token: str, lexicon: Lexicon, noisy: bool = False) -> tuple[tuple[str, float], ...]:
     """Marked syllables a token may stand for, with a penalty (0 for a plain
-    syllable; the scaled OCR edit cost for a garbled one). Empty: leave it alone."""
+    syllable; the scaled OCR edit cost for a garbled one). Empty: leave it alone.
+
+    In a `noisy` region (OCR garbage is common there) a valid syllable may be
+    garbage too (`vy` for `vụ`, `trén` for `trên`): its neighbours one confusion
+    away are offered as well, and two away when OCR printed a stray mark on it.
+    """
     folded = lexicon.fold(token).lower()
-    if folded.isdigit():
+    if folded.isdigit() or _is_roman_numeral(token):
         return ()  # numbers are not words: never change a digit here
     forms = lexicon.marked_forms(folded)
-    if forms:
-        return tuple((f, 0.0) for f in forms[:MAX_FORMS])
-    if _is_abbreviation(token) and not ocr_noise.has_noise_glyph(token):
+    out = [(f, 0.0) for f in forms[:MAX_FORMS]]
+    if forms and not noisy:
+        return tuple(out)
+    if len(token) == 1 and token.isalpha():
+        return tuple(out)  # a lone letter is a list marker (`b)`) or an initial
+    if not forms and _is_abbreviation(token) and not ocr_noise.has_noise_glyph(token):
         return ()  # UBND, PAR, INDEX: not a syllable, and written on purpose
-    repairs = ocr_noise.repair_candidates(folded, _folded_checker(lexicon))
-    out: list[tuple[str, float]] = []
+    max_edits = ocr_noise.MAX_EDITS if (not forms or has_marks(token)) else 1
+    seen = set(forms[:MAX_FORMS])
+    repairs = ocr_noise.repair_candidates(folded, _folded_checker(lexicon), max_edits)
     for key, cost in repairs[:NOISE_MAX_CANDIDATES]:
-        out.extend((f, cost * NOISE_COST_WEIGHT) for f in lexicon.marked_forms(key)[:MAX_FORMS])
+        if cost == 0:
+            continue
+        for form in lexicon.marked_forms(key)[:MAX_FORMS]:
+            if form not in seen:
+                seen.add(form)
+                out.append((form, cost * NOISE_COST_WEIGHT))
     return tuple(out)
+
+
+def is_noisy(text: str, lexicon: Lexicon) -> bool:
+    """True when many words of a text are neither syllables nor abbreviations:
+    OCR garbage, so valid-looking words there may be garbage too.
+
+    >>> is_noisy("DPoc lap - Tw do - Hanh phc. Can cir Nghi quyét s6 18", AttestedForms())
+    True
+    >>> is_noisy("Doc lap - Tu do - Hanh phuc. Can cu Nghi quyet so 18", AttestedForms())
+    False
+    """
+    words = [m.group() for m in _TOKEN.finditer(text)]
+    words = [w for w in words if not w.isdigit() and not _is_abbreviation(w)]
+    if not words:
+        return False
+    bad = sum(1 for w in words if not lexicon.marked_forms(lexicon.fold(w).lower()))
+    return bad / len(words) > NOISY_MIN_GARBAGE
 
 
 _CHECKERS: dict[int, object] = {}
@@ -201,7 +243,7 @@ def _folded_checker(lexicon: Lexicon):
     return checker  # type: ignore[return-value]
 
 
-def stretches(text: str, start: int, end: int, lexicon: Lexicon) -> list[list[Word]]:
+def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = False) -> list[list[Word]]:
     """Runs of restorable words in text[start:end], split where the language model
     should not look across: sentence punctuation, numbers, codes, abbreviations."""
     codes = [(m.start(), m.end()) for m in _CODE_CHUNK.finditer(text, start, end)]
@@ -221,7 +263,7 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon) -> list[list[Wo
         while ci < len(codes) and codes[ci][1] <= t_start:
             ci += 1
         in_code = ci < len(codes) and codes[ci][0] <= t_start
-        candidates = () if in_code else word_candidates(token, lexicon)
+        candidates = () if in_code else word_candidates(token, lexicon, noisy)
         if candidates:
             runs[-1].append(Word(t_start, t_start + len(token), token, candidates))
         elif runs[-1]:
@@ -239,7 +281,7 @@ def best_sequence(words: list[Word], model: LanguageModel, beam: int = BEAM_WIDT
     keep = max(model.order - 1, 0)
     cache: dict[tuple[tuple[str, ...], str], float] = {}
     # state: history -> (score, backpointer) where backpointer = (syllable, previous)
-    states: dict[tuple[str, ...], tuple[float, tuple | None]] = {(): (0.0, None)}
+    states: dict[tuple[str, ...], tuple[float, tuple | None]] = {(BOS,)[-keep:] if keep else (): (0.0, None)}
     for word in words:
         reached: dict[tuple[str, ...], tuple[float, tuple | None]] = {}
         for history, (score, back) in states.items():
@@ -269,7 +311,8 @@ def restore_with(text: str, model: LanguageModel, lexicon: Lexicon) -> str:
     pieces: list[str] = []
     cursor = 0
     for start, end in accentless_regions(text):
-        for words in stretches(text, start, end, lexicon):
+        noisy = is_noisy(text[start:end], lexicon)
+        for words in stretches(text, start, end, lexicon, noisy):
             for word, form in zip(words, best_sequence(words, model)):
                 pieces.append(text[cursor:word.start])
                 pieces.append(apply_case(word.text, form))
@@ -288,6 +331,33 @@ def restore_diacritics(text: str) -> str:
     """
     if not lacks_diacritics(text):
         return text
-    from normalizers import lm, syllables  # the shared model, loaded once, on first need
+    from normalizers import lm  # the shared model, loaded once, on first need
 
-    return restore_with(text, lm.load_model(), syllables)
+    return restore_with(text, lm.load_model(), AttestedForms())
+
+
+class AttestedForms:
+    """The shipped syllable inventory, narrowed to forms seen in the LM corpus.
+
+    The inventory holds every phonotactically valid form (`tình`, `tĩnh`, `tịnh`...);
+    trying forms never seen in administrative text only slows the search down and
+    invites the model's unseen-syllable guess. When no form of a key was seen, the
+    bare key itself (or the first form) stays the only candidate.
+
+    >>> AttestedForms().marked_forms("ubnd")
+    ()
+    >>> AttestedForms().marked_forms("tinh")[:3]
+    ('tỉnh', 'tính', 'tình')
+    """
+
+    fold = staticmethod(syllables.fold)
+
+    @staticmethod
+    @functools.cache
+    def marked_forms(folded: str) -> tuple[str, ...]:
+        forms = syllables.marked_forms(folded)
+        counts = syllables.syllable_counts()
+        attested = tuple(f for f in forms if counts.get(f, 0) > 0)
+        if attested:
+            return attested
+        return (folded,) if folded in forms else forms[:1]

@@ -1,11 +1,579 @@
-"""NĐ 30/2020 header fields. Placeholder until built."""
+"""NĐ 30/2020 header fields of a letter: issuer, type, number, date, subject,
+addressees, recipients, signer, and the documents it cites.
+
+NĐ 30/2020/NĐ-CP Phụ lục I fixes where each part sits: the issuer block top left
+beside the national motto, `Số: 42/KH-UBND` under it with the place and date
+beside, the type line (`KẾ HOẠCH`) or a `V/v` subject, `Kính gửi`, the body, then
+`Nơi nhận` and the signature block. Text readers and OCR interleave the two
+header columns and break lines anywhere, so each field is read by a small named
+parser over cleaned lines, matching cues on accent-folded text (`extractors.names.fold`)
+so accent-less OCR still finds them. All cue words come from `data/header.yaml`.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
 from typing import Any
+
+from extractors.citations import extract_references, safe_date
+from extractors.names import (
+    case_agency_name,
+    case_title,
+    expand_issuer_code,
+    fold,
+    header_vocabulary,
+)
+from extractors.types import issuer_code, letter_type, type_from_symbol, type_names
+
+HEADER_LINES = 40  # the header never runs past this many non-empty lines
+ISSUER_LINES = 12
+
+
+# ---------------------------------------------------------------- cleaning
+
+def clean_lines(text: str) -> list[str]:
+    """Lines of `text` without markdown marks, with single spaces, stripped.
+
+    Empty lines are kept: a blank line ends a subject block.
+
+    >>> clean_lines("**ỦY BAN NHÂN DÂN\\nTỈNH KON TUM**\\n- Lưu: VT, NC_{TTHG}.")
+    ['ỦY BAN NHÂN DÂN', 'TỈNH KON TUM', '- Lưu: VT, NC TTHG.']
+    """
+    lines = []
+    for line in re.split(r"[\n\f\r]", text):
+        line = line.replace("**", "").replace("__", "")
+        line = re.sub(r"_\{([^}]*)\}", r" \1", line)
+        line = re.sub(r"(?<!\w)\*|\*(?!\w)", "", line)
+        line = re.sub(r"^\s*#+\s", "", line)
+        lines.append(re.sub(r"\s+", " ", line).strip())
+    return lines
+
+
+def _starts_with(line: str, cues: list[str] | str) -> bool:
+    """Does `line` begin with one of `cues` (folded, at a word boundary)?"""
+    folded = fold(line)
+    for cue in [cues] if isinstance(cues, str) else cues:
+        cue = fold(cue)
+        if folded.startswith(cue) and (len(folded) == len(cue) or not cue[-1].isalnum()
+                                       or not folded[len(cue)].isalnum()):
+            return True
+    return False
+
+
+def _is_upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _nonempty_indexes(lines: list[str], limit: int) -> list[int]:
+    return [i for i, line in enumerate(lines) if line][:limit]
+
+
+# ---------------------------------------------------------------- number and symbol
+
+@functools.cache
+def _number_cue() -> re.Pattern[str]:
+    cue = fold(header_vocabulary()["number_cue"])  # "so"; OCR reads "Số" as "S6"
+    pattern = cue[0] + "[" + cue[1:] + "6]" if len(cue) == 2 else re.escape(cue)
+    return re.compile(rf"(?<![\w/])(?:{pattern})\s*[:.]?\s*(?=[\d/]|$)", re.IGNORECASE)
+
+
+NUMBER_SYMBOL = re.compile(
+    r"\s*(?P<number>\d[\d.]*)?\s*(?P<sep>[/\-])\s*(?P<symbol>[\wĐđ&.]+(?:\s*[\-/]\s*[\wĐđ&.]+)*)"
+)
+
+
+def find_number_line(lines: list[str]) -> tuple[int, int] | None:
+    """(line index, offset after the cue) of the `Số:` line in the header."""
+    for i in _nonempty_indexes(lines, HEADER_LINES):
+        match = _number_cue().search(fold(lines[i]))
+        if match and (match.start() == 0 or not lines[i][: match.start()].strip()[-1:].isalnum()
+                      or _is_upper(lines[i][: match.start()])):
+            return i, match.end()
+    return None
+
+
+def parse_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(number, symbol, doc_number as written) from the `Số:` line and the lines after it.
+
+    >>> parse_number(["Số: 1923 /UBND-NC Kon Tum, ngày 21 tháng 6 năm 2022"])
+    ('1923', 'UBND-NC', '1923/UBND-NC')
+    >>> parse_number(["Số:        /BCĐ-NC Kon Tum, ngày tháng năm 2023"])
+    (None, 'BCĐ-NC', None)
+    >>> parse_number(["Số:", "87/2025/QĐ-UBND"])
+    ('87', '2025/QĐ-UBND', '87/2025/QĐ-UBND')
+    >>> parse_number(["Số 650-TB/TU"])
+    ('650', 'TB/TU', '650-TB/TU')
+    """
+    found = find_number_line(lines)
+    if found is None:
+        return None, None, None
+    index, offset = found
+    following = [line for line in lines[index + 1: index + 4] if line]
+    rest = " ".join([lines[index][offset:]] + following)
+    match = NUMBER_SYMBOL.match(rest)
+    if not match or not any(c.isalpha() for c in match.group("symbol")):
+        return None, None, None
+    symbol = re.sub(r"\s+", "", match.group("symbol")).strip(".,;:")
+    number = match.group("number")
+    number = number.strip(".") if number else None
+    doc_number = f"{number}{match.group('sep')}{symbol}" if number else None
+    return number, symbol, doc_number
+
+
+# ---------------------------------------------------------------- place and date
+
+@functools.cache
+def _date_pattern() -> re.Pattern[str]:
+    cues = {k: fold(v) for k, v in header_vocabulary()["date_cues"].items()}
+    return re.compile(
+        rf"(?<!\w){cues['day']}\s*(?:(?P<d>[^\s]*?)\s*{cues['month']}\s*(?P<m>[^\s]*?)\s*"
+        rf"{cues['year']}\s*(?P<y>\d{{4}})|(?P<d2>\d{{1,2}})\s*/\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y2>\d{{4}}))",
+        re.IGNORECASE,
+    )
+
+
+def _part(value: str | None, low: int, high: int) -> int | None:
+    """A day or month as written, or None when blank or unreadable (`0/`)."""
+    if value is None or not value.isdigit():
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def _place_before(text: str) -> str | None:
+    """The place written before `, ngày`: the capitalised words ending `text`."""
+    words = []
+    for word in reversed(text.split()):
+        if not word[:1].isupper() or any(c.isdigit() for c in word) or "/" in word or word.endswith(":"):
+            break
+        words.append(word)
+        if len(words) == 5:
+            break
+    return " ".join(reversed(words)) or None
+
+
+def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, int | None]:
+    """(place, issue_date, issue_year) from the header's `Place, ngày D tháng M năm Y`.
+
+    A blank or unreadable day or month gives a null date but keeps the year.
+
+    >>> parse_place_and_date(["Số: 1923 /UBND-NC Kon Tum, ngày 21 tháng 6 năm 2022"])
+    ('Kon Tum', datetime.date(2022, 6, 21), 2022)
+    >>> parse_place_and_date(["S6:42 /KH-UBND Kon Tum, ngay 06 thang 0/nam 2023"])
+    ('Kon Tum', None, 2023)
+    >>> parse_place_and_date(["Lai Châu, ngày", "19 tháng 11 năm 2025"])
+    ('Lai Châu', datetime.date(2025, 11, 19), 2025)
+    """
+    found = find_number_line(lines)
+    start = found[0] if found else 0
+    indexes = [i for i in _nonempty_indexes(lines, HEADER_LINES) if i >= start][:8]
+    flat = " ".join(lines[i] for i in indexes)
+    match = _date_pattern().search(fold(flat))
+    if not match:
+        return None, None, None
+    if match.group("y"):
+        year, month, day = int(match.group("y")), _part(match.group("m"), 1, 12), _part(match.group("d"), 1, 31)
+    else:
+        year, month, day = int(match.group("y2")), _part(match.group("m2"), 1, 12), _part(match.group("d2"), 1, 31)
+    before = flat[: match.start()].rstrip()
+    place = _place_before(before[:-1]) if before.endswith(",") else None
+    return place, safe_date(year, month, day), year
+
+
+# ---------------------------------------------------------------- type and subject
+
+def find_type_line(lines: list[str]) -> tuple[int, str] | None:
+    """(index, canonical type) of the type line (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) in the header."""
+    names = {fold(n): n for n in type_names()}
+    body = header_vocabulary()["body_cues"]
+    for i in _nonempty_indexes(lines, HEADER_LINES):
+        if _starts_with(lines[i], body):
+            return None
+        key = fold(lines[i]).strip(" :.")
+        if key in names:
+            return i, names[key]
+    return None
+
+
+def find_subject_line(lines: list[str]) -> int | None:
+    """Index of the `V/v` (or `Về việc`) line in the header."""
+    cues = header_vocabulary()["subject_cues"]
+    for i in _nonempty_indexes(lines, HEADER_LINES):
+        if _starts_with(lines[i], cues):
+            return i
+    return None
+
+
+def _ends_subject(line: str, subject_upper: bool) -> bool:
+    vocabulary = header_vocabulary()
+    return (
+        _starts_with(line, vocabulary["body_cues"])
+        or _number_cue().match(fold(line)) is not None
+        or _date_pattern().search(fold(line)) is not None and "," in line
+        or re.match(r"^([IVX]+|\d+)\.\s", line) is not None
+        or re.fullmatch(r"[-_=*.…]+", line) is not None
+        or (not subject_upper and _is_upper(line))
+    )
+
+
+def read_subject(lines: list[str], start: int) -> str | None:
+    """The subject block beginning at `lines[start]`.
+
+    It runs over consecutive lines, and across blank lines only to a line that
+    continues the sentence (begins in lower case), until a body cue.
+
+    >>> read_subject(["V/v triển khai thực hiện các", "nhiệm vụ nâng cao Chỉ số", "", "Kính gửi:"], 0)
+    'Triển khai thực hiện các nhiệm vụ nâng cao Chỉ số'
+    """
+    taken: list[str] = []
+    subject_upper = _is_upper(lines[start])
+    blank_before = False
+    for line in lines[start:]:
+        if not line:
+            blank_before = True
+            continue
+        if taken and (_ends_subject(line, subject_upper) or (blank_before and not line[0].islower())):
+            break
+        if not taken and _ends_subject(line, subject_upper) and not _starts_with(
+                line, header_vocabulary()["subject_cues"]):
+            return None
+        taken.append(line)
+        blank_before = False
+        if len(taken) == 8:
+            break
+    subject = " ".join(taken)
+    subject = re.sub(r"^(?:v\s*/\s*v|về việc)\s*:?\s*", "", subject, flags=re.IGNORECASE)
+    subject = subject.strip(" .;:")
+    if subject_upper:
+        subject = case_agency_name(subject)
+    return subject[:1].upper() + subject[1:] if subject else None
+
+
+# ---------------------------------------------------------------- issuer
+
+@functools.cache
+def _motto_patterns() -> tuple[re.Pattern[str], ...]:
+    patterns = []
+    for motto in header_vocabulary()["mottos"]:
+        words = [re.escape(fold(w)) for w in motto.split() if w not in "-–"]
+        patterns.append(re.compile(r"[\s\-–—]*".join(words)))
+    return tuple(patterns)
+
+
+def strip_mottos(block: str) -> str:
+    """Blank out the national motto (and rules under it) in a header block.
+
+    >>> strip_mottos("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\nTỈNH KON TUM Độc lập - Tự do - Hạnh phúc").split()
+    ['ỦY', 'BAN', 'NHÂN', 'DÂN', 'TỈNH', 'KON', 'TUM']
+    """
+    folded = fold(block)
+    chars = list(block)
+    for pattern in _motto_patterns():
+        for match in pattern.finditer(folded):
+            for k in range(match.start(), match.end()):
+                if chars[k] != "\n":
+                    chars[k] = " "
+    return re.sub(r"(?m)^[\s\-_=*.…]+$", "", "".join(chars))
+
+
+def _unit_head(line: str) -> str | None:
+    heads = sorted(header_vocabulary()["unit_heads"], key=len, reverse=True)
+    for head in heads:
+        if _starts_with(line, head):
+            return head
+    return None
+
+
+def split_units(lines: list[str]) -> list[str]:
+    """Group issuer-block lines into bodies: a line that starts with a head word
+    (`SỞ`, `BAN`, `UBND` ...) starts a new one, other lines continue the one above.
+
+    >>> split_units(["UBND TỈNH KON TUM", "BAN CHỈ ĐẠO", "CẢI CÁCH HÀNH CHÍNH"])
+    ['UBND TỈNH KON TUM', 'BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH']
+    >>> split_units(["ỦY BAN NHÂN", "DÂN", "TỈNH LAI CHÂU"])
+    ['ỦY BAN NHÂN DÂN TỈNH LAI CHÂU']
+    """
+    units: list[str] = []
+    for line in lines:
+        head = _unit_head(line)
+        # A unit that is only a head word ("VĂN PHÒNG") is still being written.
+        open_unit = units and (_unit_head(units[-1]) or "") and fold(units[-1]) == fold(_unit_head(units[-1]) or "")
+        if units and (head is None or open_unit):
+            units[-1] = f"{units[-1]} {line}"
+        else:
+            units.append(line)
+    return units
+
+
+def _place_part(unit: str) -> str | None:
+    levels = sorted(header_vocabulary()["admin_levels"], key=len, reverse=True)
+    folded = fold(unit)
+    for level in levels:
+        match = re.search(rf"(?<!\w){re.escape(fold(level))}\s+\w", folded)
+        if match:
+            return unit[match.start():]
+    return None
+
+
+def parse_issuer(lines: list[str], stop: int) -> str | None:
+    """The issuing body from the header block above line `stop`.
+
+    Under a parent body the issuer is the last unit; a Ban takes the parent's place.
+
+    >>> parse_issuer(["UBND TỈNH KON TUM", "BAN CHỈ ĐẠO", "CẢI CÁCH HÀNH CHÍNH",
+    ...               "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"], 5)
+    'Ban Chỉ đạo Cải cách hành chính tỉnh Kon Tum'
+    >>> parse_issuer(["UBND THÀNH PHỐ HỒ CHÍ MINH", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"], 2)
+    'Sở Giáo dục và Đào tạo'
+    """
+    indexes = [i for i in _nonempty_indexes(lines, ISSUER_LINES) if i < stop]
+    block = strip_mottos("\n".join(lines[i] for i in indexes))
+    kept = []
+    for line in block.split("\n"):
+        line = re.sub(r"\s+", " ", line).strip()
+        # Issuer lines are in capitals; a mixed-case remainder is motto OCR noise.
+        words = []
+        for word in line.split():
+            if any(c.islower() for c in word) and not _is_upper(word):
+                break
+            words.append(word)
+        if words and any(c.isalpha() for c in "".join(words)):
+            kept.append(" ".join(words))
+    if not kept:
+        return None
+    units = split_units(kept)
+    issuer = units[-1]
+    if len(units) > 1:
+        head = _unit_head(issuer) or ""
+        inherit = {fold(h) for h in header_vocabulary()["inherit_place_heads"]}
+        parent_place = _place_part(units[-2])
+        if fold(head) in inherit and _place_part(issuer) is None and parent_place:
+            issuer = f"{issuer} {parent_place}"
+    return case_agency_name(issuer)
+
+
+# ---------------------------------------------------------------- addressees and recipients
+
+def _list_entry(line: str) -> str:
+    return re.sub(r"^[\-+•–—]\s*", "", line).strip().rstrip(" ;.,").strip()
+
+
+def parse_addressees(lines: list[str]) -> tuple[str, ...]:
+    """The `Kính gửi` list: one entry per line, without dashes and trailing `;` `.`.
+
+    >>> parse_addressees(["Kính gửi: Các phòng, đơn vị thuộc Sở."])
+    ('Các phòng, đơn vị thuộc Sở',)
+    >>> parse_addressees(["Kính gửi:", "", "- Công an tỉnh;", "- Cục Thuế tỉnh.", "", "Để kịp thời"])
+    ('Công an tỉnh', 'Cục Thuế tỉnh')
+    """
+    cue = header_vocabulary()["addressee_cue"]
+    start = next((i for i in _nonempty_indexes(lines, HEADER_LINES + 20) if _starts_with(lines[i], cue)), None)
+    if start is None:
+        return ()
+    first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
+    entries: list[str] = []
+    if first and not first.startswith("-"):
+        entry = first
+        for line in lines[start + 1:]:
+            if not line or not line[0].islower():
+                break
+            entry = f"{entry} {line}"
+        return (_list_entry(entry),)
+    if first:
+        entries.append(_list_entry(first))
+    for line in lines[start + 1:]:
+        if not line:
+            continue
+        if line[0] in "-+•–":
+            entries.append(_list_entry(line))
+        elif entries and line[0].islower():
+            entries[-1] = _list_entry(f"{entries[-1]} {line}")
+        else:
+            break
+    return tuple(e for e in entries if e)
+
+
+def find_recipients_line(lines: list[str]) -> int | None:
+    cue = header_vocabulary()["recipients_cue"]
+    return next((i for i, line in enumerate(lines) if line and _starts_with(line, cue)), None)
+
+
+def parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None]:
+    """(the `Nơi nhận` entries, index of the list's last line).
+
+    Markers like `(b/c)` are stripped; `Như trên` and `Lưu: ...` are dropped.
+
+    >>> parse_recipients(["Nơi nhận:", "- Như trên;", "- Thường trực Tỉnh ủy (b/c);",
+    ...                   "- Văn phòng UBND tỉnh:", "+ CVP, các PCVP;", "- Lưu: VT, NC."])[0]
+    ('Thường trực Tỉnh ủy', 'Văn phòng UBND tỉnh', 'CVP, các PCVP')
+    """
+    start = find_recipients_line(lines)
+    if start is None:
+        return (), None
+    vocabulary = header_vocabulary()
+    marker = re.compile(vocabulary["recipient_marker_pattern"])
+    drops = vocabulary["recipient_drops"]
+    entries, last = [], start
+    first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
+    candidates = ([first] if first else []) + lines[start + 1:]
+    for offset, line in enumerate(candidates):
+        if not line:
+            continue
+        if line[0] not in "-+•–" and not (entries and line[0].islower()):
+            break
+        last = start + offset + (0 if first else 1)
+        entry = _list_entry(line)
+        # A signature column printed beside the list follows the entry's ";".
+        entry = entry.split(";")[0].rstrip(" :.,")
+        entry = marker.sub("", entry).rstrip(" :.,;")
+        if _starts_with(entry, drops):
+            if _starts_with(entry, drops[-1]):  # "Lưu" closes the list
+                break
+            continue
+        if entry:
+            entries.append(entry)
+    return tuple(entries), last
+
+
+# ---------------------------------------------------------------- signer
+
+def _is_name(line: str) -> bool:
+    """A person's name: 2 to 6 words, each capitalised, none a title word."""
+    words = line.split()
+    if not 2 <= len(words) <= 6 or any(c.isdigit() for c in line):
+        return False
+    if not all(w[0].isupper() and w[1:].islower() for w in words if w[1:]):
+        return False
+    return fold(line) not in {fold(t) for t in header_vocabulary()["titles"]}
+
+
+def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
+    """(signer, signer_title) from the signature block beginning at `lines[start]`.
+
+    The title is the line after the last `TM.`/`KT.`/`TL.` line, or the block's
+    first line; the name is the last name-like line of the block.
+
+    >>> parse_signer(["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "", "Nguyễn Đức Hương"], 0)
+    ('Nguyễn Đức Hương', 'Phó Giám đốc')
+    >>> parse_signer(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", ""], 0)
+    (None, 'Chủ tịch')
+    """
+    prefixes = header_vocabulary()["signer_prefixes"]
+    block = []
+    for line in lines[start:]:
+        if not line:
+            continue
+        if len(line) > 60 or line[0].isdigit() or any(p.search(fold(line)) for p in _motto_patterns()):
+            break
+        block.append(line)
+        if len(block) == 10:
+            break
+    if not block:
+        return None, None
+    title_at = 0
+    while title_at < len(block) - 1 and _starts_with(block[title_at], prefixes):
+        title_at += 1
+        # "TM. ỦY BAN" / "NHÂN DÂN" / "KT. CHỦ TỊCH": a prefix line broken in two.
+        while (title_at < len(block) - 1 and _is_upper(block[title_at])
+               and not _starts_with(block[title_at], prefixes)
+               and _starts_with(block[title_at + 1], prefixes)):
+            title_at += 1
+    title_line = block[title_at]
+    if _starts_with(title_line, prefixes) or not _is_upper(title_line):
+        title = None
+    else:
+        title = case_title(title_line)
+    names = [line for line in block[title_at + 1:] if _is_name(line)]
+    return (names[-1] if names else None), title
+
+
+def find_signature(lines: list[str], after: int | None) -> int | None:
+    """Where the signature block begins: after the `Nơi nhận` list, else the last
+    `TM.`/`KT.` line, else the last upper-case known title line."""
+    prefixes = header_vocabulary()["signer_prefixes"]
+    titles = {fold(t) for t in header_vocabulary()["titles"]}
+    if after is not None:
+        for i in range(after + 1, min(len(lines), after + 15)):
+            if lines[i] and (_starts_with(lines[i], prefixes) or fold(lines[i]) in titles or _is_upper(lines[i])):
+                return i
+    for i in range(len(lines) - 1, HEADER_LINES // 2, -1):
+        if lines[i] and _starts_with(lines[i], prefixes) and _is_upper(lines[i]):
+            while i > 0 and lines[i - 1] and _starts_with(lines[i - 1], prefixes):
+                i -= 1
+            return i
+    for i in range(len(lines) - 1, HEADER_LINES // 2, -1):
+        if lines[i] and _is_upper(lines[i]) and fold(lines[i]) in titles:
+            return i
+    return None
+
+
+# ---------------------------------------------------------------- the stage
+
+def _doc_type(lines: list[str], symbol: str | None, subject_at: int | None) -> str | None:
+    type_line = find_type_line(lines)
+    if type_line:
+        return type_line[1]
+    from_symbol = type_from_symbol(symbol)
+    if from_symbol and from_symbol != letter_type():
+        return from_symbol
+    if subject_at is not None or from_symbol:
+        return letter_type()
+    return None
 
 
 def extract_header(text: str) -> dict[str, Any]:
     """Return the documents-table header fields found in `text` (keys of DocumentRecord:
     issuer, doc_type, number, symbol, doc_number, issue_date, issue_year, place, subject,
-    addressees, recipients, signer, signer_title, references)."""
-    return {}
+    addressees, recipients, signer, signer_title, references).
+
+    >>> h = extract_header("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\n"
+    ...     "TỈNH KON TUM Độc lập - Tự do - Hạnh phúc\\n"
+    ...     "Số: 1923 /UBND-NC Kon Tum, ngày 21 tháng 6 năm 2022\\n"
+    ...     "V/v triển khai thực hiện các nhiệm vụ\\n\\nKính gửi: Công an tỉnh.")
+    >>> h["issuer"], h["doc_type"], h["doc_number"], h["issue_date"], h["subject"]
+    ('Ủy ban nhân dân tỉnh Kon Tum', 'Công văn', '1923/UBND-NC', datetime.date(2022, 6, 21), 'Triển khai thực hiện các nhiệm vụ')
+    """
+    lines = clean_lines(text)
+    number, symbol, doc_number = parse_number(lines)
+    place, issue_date, issue_year = parse_place_and_date(lines)
+    subject_at = find_subject_line(lines)
+    type_line = find_type_line(lines)
+
+    if subject_at is not None:
+        subject = read_subject(lines, subject_at)
+    elif type_line is not None:
+        after = next((i for i in range(type_line[0] + 1, len(lines)) if lines[i]), None)
+        subject = read_subject(lines, after) if after is not None else None
+    else:
+        subject = None
+
+    found = find_number_line(lines)
+    marks = [i for i in (found[0] if found else None, type_line[0] if type_line else None, subject_at)
+             if i is not None]
+    issuer = parse_issuer(lines, min(marks)) if marks else None
+    if issuer is None:
+        code = issuer_code(symbol)
+        issuer = expand_issuer_code(code) if code else None
+
+    recipients, recipients_end = parse_recipients(lines)
+    signature_at = find_signature(lines, recipients_end)
+    signer, signer_title = parse_signer(lines, signature_at) if signature_at is not None else (None, None)
+
+    return {
+        "issuer": issuer,
+        "doc_type": _doc_type(lines, symbol, subject_at),
+        "number": number,
+        "symbol": symbol,
+        "doc_number": doc_number,
+        "issue_date": issue_date,
+        "issue_year": issue_year,
+        "place": place,
+        "subject": subject,
+        "addressees": parse_addressees(lines),
+        "recipients": recipients,
+        "signer": signer,
+        "signer_title": signer_title,
+        "references": extract_references("\n".join(lines), doc_number),
+    }

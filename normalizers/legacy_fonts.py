@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 from dondoc.langdata import load_json, load_yaml
+from normalizers.syllables import syllable_counts
 
 DATA = Path(__file__).parent / "data"
 TABLES_PATH = DATA / "legacy_tables.json"
 FONTS_PATH = DATA / "legacy_fonts.yaml"
+_TONE_MARKS = frozenset(load_yaml(DATA / "tone_placement.yaml")["tone_marks"])
 
 # Letters Vietnamese Unicode text uses beyond Latin-1: ă đ ĩ ũ ơ ư and U+1EA0-1EF9.
 # Legacy surfaces never contain them, so they vote for "already Unicode".
@@ -278,16 +281,48 @@ def decode_vni(text: str) -> str:
 
 @functools.cache
 def _viqr_decoder() -> tuple[re.Pattern[str], dict[str, str]]:
-    """VIQR surfaces, where a final `'` `?` `.` only counts as a mark inside a word or
-    mid-sentence (followed by a space and a lower-case letter); `\\` escapes a mark."""
+    """A regex over VIQR surfaces (longest first, `dd` only at a word start, `\\` escapes)."""
     _, decode = _decoder("viqr")
-    sure = sorted((s for s in decode if s[-1] not in "'?."), key=len, reverse=True)
-    unsure = sorted((s for s in decode if s[-1] in "'?."), key=len, reverse=True)
+    surfaces = sorted(decode, key=len, reverse=True)
     alternatives = [r"\\[\^(+`~'?.]"]
-    alternatives += [re.escape(s) + r"(?=[A-Za-z,;:!?)\"]|[ \t]+[a-z])" for s in unsure]
-    alternatives += [re.escape(s) for s in sure if not s.lower().startswith("dd")]
-    alternatives += [r"\b(?:" + "|".join(re.escape(s) for s in sure if s.lower().startswith("dd")) + ")"]
+    alternatives += [re.escape(s) for s in surfaces if not s.lower().startswith("dd")]
+    # đ is `dd` at a word start; capital `DD` also inside capitals (`NDD-CP`, `QDD-UBND`)
+    alternatives += [r"\b(?:" + "|".join(re.escape(s) for s in surfaces if s.lower().startswith("dd")) + ")"]
+    alternatives += [r"(?<=[A-Z])DD"]
     return re.compile("|".join(alternatives)), decode
+
+
+def _viqr_mark_is_tone(text: str, start: int, end: int) -> bool:
+    """Whether a word-final `?` or `.` is a tone mark (hook, dot below) or punctuation.
+
+    Inside a word, before other punctuation (`tri. -`, `su+..`) or before a lower-case
+    word it is a tone. Before a line end, the text end, or a capital (`Bo^. Co^ng an`
+    against `ra. Sau`), the commoner syllable in the corpus decides; in an all-capital
+    word (`CHU? NGHI~A`, `BO^.`) it is a tone.
+    """
+    following = text[end:end + 1]
+    if following and (following.isalpha() or following in ".,;:!?)\"'-"):
+        return True
+    rest = text[end:end + 40].lstrip(" \t")
+    if following in (" ", "\t") and rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\r\n"):
+        return True
+    word_start = start
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] in "^(+`~'"):
+        word_start -= 1
+    stem = _viqr_plain(text[word_start:end - 1])
+    if any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", stem)):
+        return False  # a syllable carries one tone; this one has it already (`NGHI~A.`)
+    if len(stem) > 1 and stem.isupper():
+        return True
+    marked = _viqr_plain(text[word_start:end])
+    counts = syllable_counts()
+    return counts.get(marked.lower(), 0) > counts.get(stem.lower(), 0)
+
+
+def _viqr_plain(text: str) -> str:
+    """Decode VIQR without looking at context (for one word)."""
+    pattern, decode = _viqr_decoder()
+    return pattern.sub(lambda m: m.group()[1] if m.group().startswith("\\") else decode[m.group()], text)
 
 
 def decode_viqr(text: str) -> str:
@@ -295,11 +330,19 @@ def decode_viqr(text: str) -> str:
 
     >>> decode_viqr("Ha` No^.i, nga`y 5 tha'ng 3. DDe^` nghi.? Co' the^? la`m.")
     'Hà Nội, ngày 5 tháng 3. Đề nghị? Có thể làm.'
+    >>> decode_viqr("CO^.NG HO`A XA~ HO^.I CHU? NGHI~A. Ba?n ke^'t lua^.n. Ta.i ddie^?m 2.")
+    'CỘNG HÒA XÃ HỘI CHỦ NGHĨA. Bản kết luận. Tại điểm 2.'
     """
     pattern, decode = _viqr_decoder()
 
     def replace(m: re.Match[str]) -> str:
         s = m.group()
-        return s[1] if s.startswith("\\") else decode[s]
+        if s.startswith("\\"):
+            return s[1]
+        if s == "DD":
+            return decode["DD"]
+        if s[-1] in "?." and not _viqr_mark_is_tone(text, m.start(), m.end()):
+            return decode.get(s[:-1], s[:-1]) + s[-1]
+        return decode[s]
 
     return pattern.sub(replace, text)

@@ -25,9 +25,11 @@ _LEAD2 = "[\u00c2-\u00df]"  # lead byte of a two-byte sequence (U+0080-U+07FF)
 _LEAD3 = "[\u00e0-\u00ef]"  # lead byte of a three-byte sequence (U+0800-U+FFFF)
 _SEQUENCE = re.compile(f"{_LEAD3}{_CONTINUATION}{{2}}|{_LEAD2}{_CONTINUATION}")
 
-# What a genuine sequence decodes to: a letter, a mark, or typographic punctuation.
+# What a genuine sequence decodes to: a letter, a mark, typographic punctuation, or (in
+# mojibake of mojibake) a cp1252 character such as `˜` `¨` or a C1 control for an
+# undefined cp1252 byte.
 _PLAUSIBLE_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Mn", "Pd", "Pi", "Pf", "Po", "Ps", "Pe",
-                                   "Sc", "Sm", "So", "Zs", "Cf", "No"})
+                                   "Sc", "Sm", "Sk", "So", "Zs", "Cf", "No"})
 
 
 def _to_byte(char: str) -> int:
@@ -43,7 +45,9 @@ def _decode_sequence(seq: str) -> str | None:
         decoded = bytes(_to_byte(c) for c in seq).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
-    if len(decoded) != 1 or unicodedata.category(decoded) not in _PLAUSIBLE_CATEGORIES:
+    if len(decoded) != 1:
+        return None
+    if unicodedata.category(decoded) not in _PLAUSIBLE_CATEGORIES and not "\x80" <= decoded <= "\x9f":
         return None
     return decoded
 

@@ -1,0 +1,98 @@
+"""Damage clean documents each way, repair them through the full chain, print accuracy and speed.
+
+Damage kinds: TCVN3 / VNI / VIQR surfaces (as a cp1252 reader shows them), UTF-8 read as
+cp1252 (once and twice) or latin-1, and NFD. Character accuracy is
+1 - Levenshtein(repaired, clean) / len(clean). "clean" runs the untouched documents and
+counts documents with any edit (must be 0 apart from real look-alike damage).
+
+    .venv/bin/python benchmarks/repair_encodings.py [--limit N]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from normalizers import normalize_text  # noqa: E402
+from normalizers import legacy_fonts, mojibake, unicode as uni  # noqa: E402
+from normalizers.chain import REPAIR_STEPS  # noqa: E402
+
+CORPUS = ROOT / "normalizers" / "data" / "lm_corpus"
+OUR_STEPS = {"mojibake-cp1252", "legacy-tcvn3", "legacy-vni", "legacy-viqr", "nfc",
+             "invisible-chars", "lookalikes"}
+
+
+def as_cp1252(data: bytes) -> str:
+    """What the .txt reader does with non-UTF-8 bytes: cp1252, undefined bytes via latin-1."""
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in data)
+
+
+DAMAGE = {
+    "tcvn3": lambda t: legacy_fonts.encode_legacy(t, "tcvn3"),
+    "vni": lambda t: legacy_fonts.encode_legacy(t, "vni"),
+    "viqr": lambda t: legacy_fonts.encode_legacy(t, "viqr"),
+    "mojibake-cp1252": lambda t: as_cp1252(t.encode("utf-8")),
+    "mojibake-cp1252-twice": lambda t: as_cp1252(as_cp1252(t.encode("utf-8")).encode("utf-8")),
+    "mojibake-latin1": lambda t: t.encode("utf-8").decode("latin-1"),
+    "nfd": lambda t: unicodedata.normalize("NFD", t),
+}
+
+
+def accuracy(out: str, truth: str) -> float:
+    return 1 - Levenshtein.distance(out, truth) / max(len(truth), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=0, help="documents to use (0 = all)")
+    args = parser.parse_args()
+    files = sorted(CORPUS.rglob("*.txt"))
+    if args.limit:
+        files = files[: args.limit]
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    total_chars = sum(len(t) for t in texts)
+    print(f"{len(texts)} documents, {total_chars:,} characters")
+
+    # clean text: zero edits, and the fast path's speed
+    edited = []
+    start = time.process_time()
+    for f, t in zip(files, texts):
+        result = normalize_text(t)
+        if result.text != t:
+            edited.append((f.name, result.repair_names))
+    full = time.process_time() - start
+    ours = [s for s in REPAIR_STEPS if s.name in OUR_STEPS]
+    start = time.process_time()
+    for t in texts:
+        for s in ours:
+            s.applies(t)
+    detect = time.process_time() - start
+    print(f"clean: {len(edited)} documents edited {edited[:8]}")
+    print(f"clean throughput, encoding detectors only: {total_chars / detect / 1e6:.1f} M chars/s (one core)")
+    print(f"clean throughput, full chain: {total_chars / full / 1e6:.1f} M chars/s (one core)")
+
+    for kind, damage in DAMAGE.items():
+        scores, folded, names = [], [], {}
+        start = time.process_time()
+        for t in texts:
+            result = normalize_text(damage(t))
+            scores.append(accuracy(result.text, t) * len(t))
+            folded.append(accuracy(result.text.lower(), t.lower()) * len(t))
+            for n in result.repair_names:
+                names[n] = names.get(n, 0) + 1
+            if not unicodedata.is_normalized("NFC", result.text):
+                names["NOT-NFC"] = names.get("NOT-NFC", 0) + 1
+        seconds = time.process_time() - start
+        print(f"{kind:22s} accuracy {sum(scores) / total_chars:.4%}  ignoring case "
+              f"{sum(folded) / total_chars:.4%}  {total_chars / seconds / 1e6:.2f} M chars/s  repairs {names}")
+
+
+if __name__ == "__main__":
+    main()

@@ -88,8 +88,11 @@ def find_number_line(lines: list[str]) -> tuple[int, int] | None:
     """(line index, offset after the cue) of the `Số:` line in the header."""
     for i in _nonempty_indexes(lines, HEADER_LINES):
         match = _number_cue().search(fold(lines[i]))
-        if match and (match.start() == 0 or not lines[i][: match.start()].strip()[-1:].isalnum()
-                      or _is_upper(lines[i][: match.start()])):
+        if not match:
+            continue
+        before = lines[i][: match.start()].strip()
+        if (lines[i][match.start()] == "S" or not before or not before[-1:].isalnum() or _is_upper(before)
+                      or fold(before) in {fold(n) for n in type_names()}):
             return i, match.end()
     return None
 
@@ -188,12 +191,18 @@ def find_type_line(lines: list[str]) -> tuple[int, str] | None:
     """(index, canonical type) of the type line (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) in the header."""
     names = {fold(n): n for n in type_names()}
     body = header_vocabulary()["body_cues"]
-    for i in _nonempty_indexes(lines, HEADER_LINES):
+    indexes = _nonempty_indexes(lines, HEADER_LINES)
+    for n, i in enumerate(indexes):
         if _starts_with(lines[i], body):
             return None
         key = fold(lines[i]).strip(" :.")
         if key in names:
             return i, names[key]
+        # "QUYẾT" / "ĐỊNH": a type line broken in two by a narrow text box.
+        if n + 1 < len(indexes) and _is_upper(lines[i]):
+            joined = f"{key} {fold(lines[indexes[n + 1]]).strip(' :.')}"
+            if joined in names and len(key.split()) == 1:
+                return indexes[n + 1], names[joined]
     return None
 
 
@@ -249,6 +258,28 @@ def read_subject(lines: list[str], start: int) -> str | None:
     if subject_upper:
         subject = case_agency_name(subject)
     return subject[:1].upper() + subject[1:] if subject else None
+
+
+def read_subject_below_number(lines: list[str]) -> str | None:
+    """The subject of a letter without `V/v`: the block under the number and date
+    lines, when a `Kính gửi` follows it (`Về thực hiện Phong trào thi đua ...`).
+
+    >>> read_subject_below_number(["Số: /BCĐ-NC Kon Tum, ngày tháng năm 2023",
+    ...     "Về thực hiện Phong trào thi đua", "", "đẩy mạnh cải cách hành chính", "", "Kính gửi:"])
+    'Về thực hiện Phong trào thi đua đẩy mạnh cải cách hành chính'
+    """
+    found = find_number_line(lines)
+    cue = header_vocabulary()["addressee_cue"]
+    indexes = _nonempty_indexes(lines, HEADER_LINES)
+    if found is None or not any(_starts_with(lines[i], cue) for i in indexes if i > found[0]):
+        return None
+    for i in indexes:
+        if i <= found[0]:
+            continue
+        if _date_pattern().search(fold(lines[i])) or NUMBER_SYMBOL.fullmatch(lines[i]):
+            continue
+        return read_subject(lines, i)
+    return None
 
 
 # ---------------------------------------------------------------- issuer
@@ -400,23 +431,41 @@ def find_recipients_line(lines: list[str]) -> int | None:
     return next((i for i, line in enumerate(lines) if line and _starts_with(line, cue)), None)
 
 
-def parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None]:
-    """(the `Nơi nhận` entries, index of the list's last line).
+def _side_text(text: str) -> str | None:
+    """Signature-column text printed beside a recipient line, without OCR debris."""
+    text = re.sub(r"^[^\w]*(?:\d+\s+)?", "", text.strip()).strip(" ,.'’")
+    return text if text and _is_upper(text) else None
+
+
+def parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None, list[str]]:
+    """(the `Nơi nhận` entries, index of the list's last line, signature-column text
+    printed beside the list).
 
     Markers like `(b/c)` are stripped; `Như trên` and `Lưu: ...` are dropped.
 
     >>> parse_recipients(["Nơi nhận:", "- Như trên;", "- Thường trực Tỉnh ủy (b/c);",
     ...                   "- Văn phòng UBND tỉnh:", "+ CVP, các PCVP;", "- Lưu: VT, NC."])[0]
     ('Thường trực Tỉnh ủy', 'Văn phòng UBND tỉnh', 'CVP, các PCVP')
+    >>> parse_recipients(["Nơi nhận: TM. ỦY BAN NHÂN DÂN", "- Bộ Nội vụ (b/c);", "- Thường trực Tỉnh ủy (b/c); - CHỦ TỊCH"])
+    (('Bộ Nội vụ', 'Thường trực Tỉnh ủy'), 2, ['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH'])
+    """
+    return _parse_recipients(lines)
+
+
+def _parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None, list[str]]:
+    """The Nơi nhận list; see `parse_recipients`.
     """
     start = find_recipients_line(lines)
     if start is None:
-        return (), None
+        return (), None, []
     vocabulary = header_vocabulary()
     marker = re.compile(vocabulary["recipient_marker_pattern"])
     drops = vocabulary["recipient_drops"]
-    entries, last = [], start
+    entries, last, beside = [], start, []
     first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
+    if first and first[0] not in "-+•–":
+        beside.append(first)
+        first = ""
     candidates = ([first] if first else []) + lines[start + 1:]
     for offset, line in enumerate(candidates):
         if not line:
@@ -426,7 +475,10 @@ def parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None]:
         last = start + offset + (0 if first else 1)
         entry = _list_entry(line)
         # A signature column printed beside the list follows the entry's ";".
-        entry = entry.split(";")[0].rstrip(" :.,")
+        entry, _, side = entry.partition(";")
+        if side.strip():
+            beside.append(side)
+        entry = entry.rstrip(" :.,")
         entry = marker.sub("", entry).rstrip(" :.,;")
         if _starts_with(entry, drops):
             if _starts_with(entry, drops[-1]):  # "Lưu" closes the list
@@ -434,7 +486,8 @@ def parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None]:
             continue
         if entry:
             entries.append(entry)
-    return tuple(entries), last
+    side_lines = [t for t in (_side_text(b) for b in beside) if t]
+    return tuple(entries), last, side_lines
 
 
 # ---------------------------------------------------------------- signer
@@ -511,16 +564,20 @@ def find_signature(lines: list[str], after: int | None) -> int | None:
 
 # ---------------------------------------------------------------- the stage
 
-def _doc_type(lines: list[str], symbol: str | None, subject_at: int | None) -> str | None:
+def _doc_type(lines: list[str], symbol: str | None, subject_at: int | None,
+              has_addressees: bool) -> str | None:
+    """The type line wins; a `V/v` subject makes a Công văn (NĐ 30 gives it no type
+    line, and its symbol's first part may look like a type code: `CT-CS` is Cục Thuế,
+    not Chỉ thị); then the symbol's code; then a letter with `Kính gửi` is a Công văn."""
     type_line = find_type_line(lines)
     if type_line:
         return type_line[1]
-    from_symbol = type_from_symbol(symbol)
-    if from_symbol and from_symbol != letter_type():
-        return from_symbol
-    if subject_at is not None or from_symbol:
+    if subject_at is not None:
         return letter_type()
-    return None
+    from_symbol = type_from_symbol(symbol)
+    if from_symbol:
+        return from_symbol
+    return letter_type() if has_addressees else None
 
 
 def extract_header(text: str) -> dict[str, Any]:
@@ -547,7 +604,7 @@ def extract_header(text: str) -> dict[str, Any]:
         after = next((i for i in range(type_line[0] + 1, len(lines)) if lines[i]), None)
         subject = read_subject(lines, after) if after is not None else None
     else:
-        subject = None
+        subject = read_subject_below_number(lines)
 
     found = find_number_line(lines)
     marks = [i for i in (found[0] if found else None, type_line[0] if type_line else None, subject_at)
@@ -557,13 +614,19 @@ def extract_header(text: str) -> dict[str, Any]:
         code = issuer_code(symbol)
         issuer = expand_issuer_code(code) if code else None
 
-    recipients, recipients_end = parse_recipients(lines)
+    recipients, recipients_end, beside = parse_recipients(lines)
     signature_at = find_signature(lines, recipients_end)
     signer, signer_title = parse_signer(lines, signature_at) if signature_at is not None else (None, None)
+    if beside and signer_title is None:
+        # The signature column was printed beside the Nơi nhận list.
+        after = lines[recipients_end + 1:] if recipients_end is not None else []
+        side_signer, signer_title = parse_signer(beside + after, 0)
+        signer = signer or side_signer
+    addressees = parse_addressees(lines)
 
     return {
         "issuer": issuer,
-        "doc_type": _doc_type(lines, symbol, subject_at),
+        "doc_type": _doc_type(lines, symbol, subject_at, bool(addressees)),
         "number": number,
         "symbol": symbol,
         "doc_number": doc_number,
@@ -571,7 +634,7 @@ def extract_header(text: str) -> dict[str, Any]:
         "issue_year": issue_year,
         "place": place,
         "subject": subject,
-        "addressees": parse_addressees(lines),
+        "addressees": addressees,
         "recipients": recipients,
         "signer": signer,
         "signer_title": signer_title,

@@ -103,9 +103,22 @@ def _cased_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
     phrases = set(vocabulary.get("proper_names", []))
     phrases |= {str(v) for v in abbreviations()["agencies"].values() if str(v)[:1].isupper()}
     ordered = sorted(phrases, key=len, reverse=True)
+    # Matched on folded text, so a name OCR'd without marks ("uy ban nhan dan")
+    # comes back in its written form too; single words only with their marks.
     return tuple(
-        (re.compile(rf"(?<!\w){re.escape(p.lower())}(?!\w)"), p) for p in ordered
+        (re.compile(rf"(?<!\w){re.escape(fold(p) if ' ' in p else p.lower())}(?!\w)"), p)
+        for p in ordered
     )
+
+
+def _replace_phrases(text: str) -> str:
+    for pattern, phrase in _cased_phrases():
+        folded = fold(text)
+        subject = folded if " " in phrase else text
+        spans = [m.span() for m in pattern.finditer(subject)]
+        for start, end in reversed(spans):
+            text = text[:start] + phrase + text[end:]
+    return text
 
 
 def _title_word(word: str) -> str:
@@ -121,11 +134,11 @@ def _title_case_place(text: str) -> str:
     """Title-case the place name after the last administrative level word."""
     vocabulary = header_vocabulary()
     levels = sorted(vocabulary["admin_levels"], key=len, reverse=True)
-    pattern = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, levels))})\s+(\w[\w\s.\-]*)$")
-    match = pattern.search(text)
+    pattern = re.compile(rf"(?<!\w)({'|'.join(re.escape(fold(v)) for v in levels)})\s+(\w[\w\s.\-]*)$")
+    match = pattern.search(fold(text))
     if not match:
         return text
-    place = match.group(2)
+    place = text[match.start(2):]
     # "xã hội", "tỉnh ủy" are not places.
     if fold(place.split()[0]) in {fold(w) for w in vocabulary.get("not_place_words", [])}:
         return text
@@ -141,13 +154,15 @@ def case_agency_name(text: str) -> str:
     'Ban Chỉ đạo Cải cách hành chính tỉnh Kon Tum'
     >>> case_agency_name("SỞ GIÁO DỤC VÀ ĐÀO TẠO")
     'Sở Giáo dục và Đào tạo'
+    >>> case_agency_name("UY BAN NHAN DAN TINH KON TUM")
+    'Ủy ban nhân dân tinh Kon Tum'
+    >>> case_agency_name("BẢO HIỂM XÃ HỘI TỈNH")
+    'Bảo hiểm xã hội tỉnh'
     """
     text = re.sub(r"\s+", " ", expand_abbreviations(text)).strip()
     text = _respell(text.lower())
     text = _title_case_place(text)
-    for pattern, phrase in _cased_phrases():
-        text = pattern.sub(phrase, text)
-    return _title_word(text)
+    return _title_word(_replace_phrases(text))
 
 
 def case_title(text: str) -> str:

@@ -55,10 +55,10 @@ def _decoder(encoding: str) -> tuple[re.Pattern[str], dict[str, str]]:
     table = _table(encoding)
     decode: dict[str, str] = {}
     for letter, surface in table.items():
-        if surface == letter:
-            continue
         if surface not in decode or letter.islower():
             decode[surface] = letter
+    # `ý` is its own TCVN3 surface; it must not become `Ý` just because `Ý` shares it
+    decode = {surface: letter for surface, letter in decode.items() if surface != letter}
     if encoding == "vni":
         # VNI mark bytes come in an upper- and a lower-case shape; typists mix them
         # (`Aù`, `oÄ`). The base letter decides the case of the result.

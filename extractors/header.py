@@ -146,15 +146,23 @@ def _part(value: str | None, low: int, high: int) -> int | None:
 
 
 def _place_before(text: str) -> str | None:
-    """The place written before `, ngày`: the capitalised words ending `text`."""
-    words = []
-    for word in reversed(text.split()):
+    """The place written before `, ngày`: the capitalised words ending `text`, with
+    an administrative level in front (`Thành phố Hồ Chí Minh`, `TP. Hồ Chí Minh`).
+
+    >>> _place_before("Số: 12/SGDĐT-VP Thành phố Hồ Chí Minh")
+    'Thành phố Hồ Chí Minh'
+    """
+    tokens = text.split()
+    words: list[str] = []
+    while tokens and len(words) < 5:
+        word = tokens[-1]
         if not word[:1].isupper() or any(c.isdigit() for c in word) or "/" in word or word.endswith(":"):
             break
-        words.append(word)
-        if len(words) == 5:
-            break
-    return " ".join(reversed(words)) or None
+        words.insert(0, tokens.pop())
+    levels = {fold(v) for v in header_vocabulary()["admin_levels"]}
+    if words and len(tokens) >= 2 and fold(" ".join(tokens[-2:])) in levels and tokens[-2][:1].isupper():
+        words = tokens[-2:] + words
+    return " ".join(words) or None
 
 
 def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, int | None]:

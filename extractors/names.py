@@ -131,18 +131,21 @@ def _respell(text: str) -> str:
 
 
 def _title_case_place(text: str) -> str:
-    """Title-case the place name after the last administrative level word."""
+    """Title-case the place name after an administrative level word, which ends the name
+    (`tỉnh kon tum` -> `tỉnh Kon Tum`; `tỉnh ủy kon tum` -> `tỉnh ủy Kon Tum`)."""
     vocabulary = header_vocabulary()
     levels = sorted(vocabulary["admin_levels"], key=len, reverse=True)
-    pattern = re.compile(rf"(?<!\w)({'|'.join(re.escape(fold(v)) for v in levels)})\s+(\w[\w\s.\-]*)$")
-    match = pattern.search(fold(text))
-    if not match:
-        return text
-    place = text[match.start(2):]
-    # "xã hội", "tỉnh ủy" are not places.
-    if fold(place.split()[0]) in {fold(w) for w in vocabulary.get("not_place_words", [])}:
-        return text
-    return text[: match.start(2)] + " ".join(_title_word(w) for w in place.split())
+    not_place = {fold(w) for w in vocabulary.get("not_place_words", [])}
+    folded = fold(text)
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(fold(v)) for v in levels)})(?:\s+uy)?\s+(?=\w)")
+    for match in pattern.finditer(folded):
+        place = text[match.end():]
+        first = fold(place.split()[0])
+        # "xã hội", "đoàn thể" are not places; a place is a few words.
+        if first in not_place or len(place.split()) > 5:
+            continue
+        return text[: match.end()] + " ".join(_title_word(w) for w in place.split())
+    return text
 
 
 def case_agency_name(text: str) -> str:
@@ -158,6 +161,8 @@ def case_agency_name(text: str) -> str:
     'Ủy ban nhân dân tinh Kon Tum'
     >>> case_agency_name("BẢO HIỂM XÃ HỘI TỈNH")
     'Bảo hiểm xã hội tỉnh'
+    >>> case_agency_name("TỈNH ỦY KON TUM")
+    'Tỉnh ủy Kon Tum'
     """
     text = re.sub(r"\s+", " ", expand_abbreviations(text)).strip()
     text = _respell(text.lower())

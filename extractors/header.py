@@ -181,7 +181,10 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
     start = found[0] if found else 0
     indexes = [i for i in _nonempty_indexes(lines, HEADER_LINES) if i >= start][:8]
     flat = " ".join(lines[i] for i in indexes)
-    match = _date_pattern().search(fold(flat))
+    # Without a Số line, only a date after "Place," is the issue date: a bare
+    # "ngày 13/11/2025" is a citation's date in the body.
+    match = next((m for m in _date_pattern().finditer(fold(flat))
+                  if found or flat[: m.start()].rstrip().endswith(",")), None)
     if not match:
         return None, None, None
     if match.group("y"):

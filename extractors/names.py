@@ -161,13 +161,28 @@ def case_agency_name(text: str) -> str:
     'Ủy ban nhân dân tinh Kon Tum'
     >>> case_agency_name("BẢO HIỂM XÃ HỘI TỈNH")
     'Bảo hiểm xã hội tỉnh'
+    >>> case_agency_name("BỘ TÀI CHÍNH"), case_agency_name("CÔNG AN TỈNH")
+    ('Bộ Tài chính', 'Công an tỉnh')
     >>> case_agency_name("TỈNH ỦY KON TUM")
     'Tỉnh ủy Kon Tum'
     """
     text = re.sub(r"\s+", " ", expand_abbreviations(text)).strip()
     text = _respell(text.lower())
     text = _title_case_place(text)
+    text = _capitalize_after_head(text)
     return _title_word(_replace_phrases(text))
+
+
+def _capitalize_after_head(text: str) -> str:
+    """`bộ tài chính` -> `bộ Tài chính`: the name after a head word starts with a capital."""
+    vocabulary = header_vocabulary()
+    heads = sorted((fold(h) for h in vocabulary["name_after_heads"]), key=len, reverse=True)
+    levels = {fold(v).split()[0] for v in vocabulary["admin_levels"]}
+    match = re.match(rf"({'|'.join(map(re.escape, heads))})\s+(\w+)", fold(text))
+    if not match or match.group(2) in levels:
+        return text
+    start = match.start(2)
+    return text[:start] + text[start].upper() + text[start + 1:]
 
 
 def case_title(text: str) -> str:

@@ -47,6 +47,7 @@ MIN_TOKENS_PER_OFFSET = 2  # distinct damaged tokens that must agree on an offse
 # A token damaged only into other Vietnamese letters (`nhõt`) is weaker evidence
 # than one with a foreign character (`vißc`): typos look like that too.
 LETTER_ONLY_WEIGHT = 0.5
+MIN_CONTEXT_VOTES = 6.0  # support a shift needs from syllables that are valid as written
 RUN_SLACK = 2  # neighbours of voting characters assumed to be in the same shifted run
 CHANGE_PENALTY = 2.0  # log-prob a shift must win by when the token was already a syllable
 MAX_CANDIDATES = 64  # readings tried per token
@@ -162,61 +163,63 @@ def _context_unit(token: str) -> str:
     return token.lower() if is_syllable(token) else BOS
 
 
-def infer_offsets(text: str) -> OffsetTable:
-    """Infer this file's shifts from the tokens that cannot be Vietnamese.
+def _shift_votes(
+    tokens: list[str], model: SyllableLM, wanted, shifts_for, keep_penalty: float | None
+) -> tuple[dict[str, dict[int, float]], dict[str, dict[int, set[str]]], Counter[str]]:
+    """Per token, the mean share of its readings each offset carries, scored in context.
 
-    Each token spreads one vote per occurrence over the offsets that repair it,
-    in proportion to how likely the repaired syllable is between its neighbours
-    (`H¿nh phúc` is `Hạnh phúc`, not `Hảnh phúc`). Offsets are then taken greedily, best first, each
-    removing the tokens it explains, until none has enough support left: so a
-    handful of real shifts explain the file, not every offset that fits a token.
-
-    >>> table = infer_offsets("UBND TàNH; thực hißn; vißc; Bưu đißn tánh; Āy ban; cāa; Cÿc Thuế; nhißm vÿ")
-    >>> [hex(k) for k in table.offsets]
-    ['0x1de6', '0x1de8']
-    >>> "á" in table.domains[0x1DE8], "á" in table.domains[0x1DE6]
-    (True, False)
+    `wanted(token)` picks the tokens that vote, `shifts_for(token)` gives their
+    (reading, offset, damaged char) shifts. When `keep_penalty` is a number the
+    token as written competes too, and every shift pays that penalty.
     """
-    model = load_model()
-    weights: dict[str, dict[int, float]] = {}  # token -> offset -> its share of the votes
-    shifted: dict[str, dict[int, set[str]]] = {}  # token -> offset -> damaged chars
+    weights: dict[str, dict[int, float]] = {}
+    shifted: dict[str, dict[int, set[str]]] = {}
     occurrences: Counter[str] = Counter()
-    tokens = _TOKEN.findall(text)
-    shifts_of: dict[str, list[tuple[str, int, str]]] = {}
     for i, token in enumerate(tokens):
-        if token.isascii() or not _is_suspicious(token):
+        if not wanted(token):
             continue
-        if token not in shifts_of:
-            shifts_of[token] = _single_shifts(token)
-        shifts = shifts_of[token]
+        shifts = shifts_for(token)
         if not shifts:
             continue
         occurrences[token] += 1
         left = tuple(_context_unit(t) for t in tokens[max(i - 2, 0) : i])
         right = _context_unit(tokens[i + 1]) if i + 1 < len(tokens) else BOS
-        scored = []
-        for reading, k, ch in shifts:
+
+        def in_context(reading: str) -> float:
             low = reading.lower()
             lp = model.logprob(left, low)
-            if right != BOS:
-                lp += model.logprob(left[-1:] + (low,), right)
-            scored.append((lp, k, ch))
+            return lp + model.logprob(left[-1:] + (low,), right) if right != BOS else lp
+
+        scored = [(in_context(reading) - (keep_penalty or 0.0), k, ch) for reading, k, ch in shifts]
+        if keep_penalty is not None:
+            scored.append((in_context(token), 0, ""))
         top = max(lp for lp, _, _ in scored)
-        by_offset: dict[int, float] = {}
-        total = 0.0
+        shares: dict[int, float] = {}
         for lp, k, ch in scored:
-            p = math.exp(lp - top)
-            by_offset[k] = by_offset.get(k, 0.0) + p
-            total += p
-            shifted.setdefault(token, {}).setdefault(k, set()).add(ch)
-        for k, p in by_offset.items():
-            weights.setdefault(token, {}).setdefault(k, 0.0)
-            weights[token][k] += p / total
-    for token, by_offset in weights.items():
-        for k in by_offset:
-            by_offset[k] /= occurrences[token]  # mean share per occurrence
-    offsets: list[int] = []
-    evidence: dict[int, set[str]] = {}
+            shares[k] = shares.get(k, 0.0) + math.exp(lp - top)
+            if k:
+                shifted.setdefault(token, {}).setdefault(k, set()).add(ch)
+        total = sum(shares.values())
+        mine = weights.setdefault(token, {})
+        for k, share in shares.items():
+            if k:
+                mine[k] = mine.get(k, 0.0) + share / total
+    for token, mine in weights.items():
+        for k in mine:
+            mine[k] /= occurrences[token]  # mean share per occurrence
+    return weights, shifted, occurrences
+
+
+def _greedy_offsets(
+    weights: dict[str, dict[int, float]],
+    shifted: dict[str, dict[int, set[str]]],
+    occurrences: Counter[str],
+    evidence: dict[int, set[str]],
+    strength,
+    min_votes: float,
+) -> None:
+    """Take the best-supported offsets one by one into `evidence` (offset -> damaged chars),
+    each removing the tokens it explains, until no offset has enough support."""
     remaining = set(weights)
     while remaining:
         support: Counter[int] = Counter()
@@ -225,25 +228,71 @@ def infer_offsets(text: str) -> OffsetTable:
             for k, w in weights[token].items():
                 if k in evidence:
                     continue
-                support[k] += w * occurrences[token] * _evidence_strength(token)
+                support[k] += w * occurrences[token] * strength(token)
                 voters[k] += w >= 0.5
         believable = [(score, -k) for k, score in support.items()
-                      if score >= MIN_VOTES and voters[k] >= MIN_TOKENS_PER_OFFSET]
+                      if score >= min_votes and voters[k] >= MIN_TOKENS_PER_OFFSET]
         if not believable:
             break
         best = -max(believable)[1]
-        offsets.append(best)
         # a token is explained by the offset that carries most of its vote
         explained = {t for t in remaining if weights[t].get(best, 0.0) >= 0.5}
         evidence[best] = {ch for t in explained for ch in shifted[t][best]}
         remaining -= explained
+
+
+@functools.lru_cache(maxsize=8192)
+def _upward_shifts(token: str) -> list[tuple[str, int, str]]:
+    """Shifts of a valid syllable's non-ASCII letters up into the Vietnamese block
+    (U+1EA0-U+1EF9), where the damaged files seen keep their lost letters: `sá` -> `số`."""
+    found = []
+    for i, ch in enumerate(token):
+        if ch.isascii():
+            continue
+        for v in _shift_targets():
+            k = ord(v) - ord(ch)
+            if k >= MIN_OFFSET and 0x1EA0 <= ord(v) <= 0x1EF9:
+                reading = token[:i] + v + token[i + 1 :]
+                if is_syllable(reading):
+                    found.append((reading, k, ch))
+    return found
+
+
+def infer_offsets(text: str) -> OffsetTable:
+    """Infer this file's shifts from the tokens that cannot be Vietnamese.
+
+    Each token spreads one vote per occurrence over the offsets that repair it,
+    in proportion to how likely the repaired syllable is between its neighbours
+    (`H¿nh phúc` is `Hạnh phúc`, not `Hảnh phúc`). Offsets are then taken
+    greedily, best first, each removing the tokens it explains, until none has
+    enough support left: so a handful of real shifts explain the file, not every
+    offset that fits a token. Once the file is known damaged, a second round
+    lets valid syllables vote too, when the model clearly prefers a shifted
+    reading in context (`Sá: 42/KH` -> `Số`): a shift onto real letters leaves
+    no foreign characters behind.
+
+    >>> table = infer_offsets("UBND TàNH; thực hißn; vißc; Bưu đißn tánh; Āy ban; cāa; Cÿc Thuế; nhißm vÿ")
+    >>> [hex(k) for k in table.offsets]
+    ['0x1de6', '0x1de8']
+    >>> "á" in table.domains[0x1DE8], "á" in table.domains[0x1DE6]
+    (True, False)
+    """
+    model = load_model()
+    tokens = _TOKEN.findall(text)
+    evidence: dict[int, set[str]] = {}
+    votes = _shift_votes(tokens, model, lambda t: not t.isascii() and _is_suspicious(t), _single_shifts, None)
+    _greedy_offsets(*votes, evidence, _evidence_strength, MIN_VOTES)
+    if evidence:
+        votes = _shift_votes(tokens, model, lambda t: not t.isascii() and is_syllable(t), _upward_shifts,
+                             CHANGE_PENALTY)
+        _greedy_offsets(*votes, evidence, lambda t: 1.0, MIN_CONTEXT_VOTES)
     letters = vietnamese_letters()
     domains = {
-        k: frozenset(chr(c) for ch in evidence[k] for c in range(ord(ch) - RUN_SLACK, ord(ch) + RUN_SLACK + 1)
+        k: frozenset(chr(c) for ch in chars for c in range(ord(ch) - RUN_SLACK, ord(ch) + RUN_SLACK + 1)
                      if c >= 0 and chr(c) in letters)
-        for k in offsets
+        for k, chars in evidence.items()
     }
-    return OffsetTable(tuple(sorted(offsets)), domains)
+    return OffsetTable(tuple(sorted(evidence)), domains)
 
 
 def _candidates(token: str, table: OffsetTable) -> list[tuple[str, float]]:

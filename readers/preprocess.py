@@ -1,0 +1,202 @@
+"""Clean one page image before OCR: flat functions, each doing one named thing.
+
+The order is OCRmyPDF's, with a step it lacks for phone photos:
+greyscale -> perspective correction (photos) -> flatten illumination ->
+deskew -> median filter + Otsu binarization. Measured on rendered letter pages
+(docs/ocr.md): a fixed threshold makes fax pages far worse, no preprocessing
+loses whole paragraphs on tilted pages, and a tilted photo needs its page
+quadrilateral found before any deskew.
+
+Every function takes and returns a greyscale `uint8` array (OpenCV layout), so
+each can be tested alone on a small array.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+# A page must cover at least this share of a photo's frame to count as the page
+# (smaller bright shapes are envelopes, stamps or glare), and at most this share:
+# a quadrilateral that fills the frame is a flatbed scan with nothing to correct.
+MIN_PAGE_AREA = 0.30
+MAX_PAGE_AREA = 0.97
+# Scans and photos of letters are within a few degrees of level once the page is
+# found; a wider search only finds false maxima in tables and stamps.
+MAX_SKEW_DEG = 6.0
+# Tesseract's LSTM models are trained on text about 30 px high; pages scanned
+# below this resolution (fax at 200 dpi) are scaled up to it first.
+MIN_DPI = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What preprocessing did to a page, for the reader's notes."""
+
+    path: Path  # the binarized page image handed to tesseract
+    perspective: bool  # a page quadrilateral was found and unwarped
+    skew_deg: float  # how far the text lines were turned (undone before OCR)
+    scale: float  # up-scaling applied for low-resolution input
+
+
+def to_greyscale(image: np.ndarray) -> np.ndarray:
+    """Greyscale copy of a BGR, BGRA or grey image.
+
+    >>> to_greyscale(np.full((2, 2, 3), 200, np.uint8)).shape
+    (2, 2)
+    """
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """Four points as top-left, top-right, bottom-right, bottom-left.
+
+    >>> order_corners(np.array([[90, 5], [3, 4], [2, 80], [95, 85]])).tolist()
+    [[3.0, 4.0], [90.0, 5.0], [95.0, 85.0], [2.0, 80.0]]
+    """
+    pts = points.reshape(4, 2).astype(np.float32)
+    total = pts.sum(axis=1)
+    diff = pts[:, 1] - pts[:, 0]
+    return np.array([pts[np.argmin(total)], pts[np.argmin(diff)],
+                     pts[np.argmax(total)], pts[np.argmax(diff)]], np.float32)
+
+
+def find_page_quadrilateral(grey: np.ndarray) -> np.ndarray | None:
+    """Corners of the paper in a phone photo, or None when the page fills the frame.
+
+    Paper is brighter than the table it lies on: threshold a small copy with
+    Otsu, close the holes the text makes, and keep the largest outline if it
+    simplifies to four corners.
+    """
+    height, width = grey.shape
+    scale = 800.0 / max(height, width)
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    page = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(page) / float(small.shape[0] * small.shape[1])
+    if not MIN_PAGE_AREA <= area <= MAX_PAGE_AREA:
+        return None
+    hull = cv2.convexHull(page)
+    corners = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+    if len(corners) != 4:
+        return None
+    return order_corners(corners) / scale
+
+
+def correct_perspective(grey: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Unwarp the page of a phone photo to a flat rectangle; scans pass unchanged.
+
+    The output keeps the page's own resolution (the longest opposite edges).
+    """
+    corners = find_page_quadrilateral(grey)
+    if corners is None:
+        return grey, False
+    tl, tr, br, bl = corners
+    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    flat = cv2.warpPerspective(grey, matrix, (width, height), flags=cv2.INTER_CUBIC,
+                               borderMode=cv2.BORDER_REPLICATE)
+    return flat, True
+
+
+def flatten_illumination(grey: np.ndarray) -> np.ndarray:
+    """Divide out the paper's brightness so one threshold fits the whole page.
+
+    Photos are lit unevenly (one side 30-45 % darker); the background is
+    estimated by closing away the ink on a quarter-size copy.
+    """
+    height, width = grey.shape
+    small = cv2.resize(grey, (max(1, width // 4), max(1, height // 4)), interpolation=cv2.INTER_AREA)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    background = cv2.medianBlur(background, 9)
+    background = cv2.resize(background, (width, height), interpolation=cv2.INTER_LINEAR)
+    flat = grey.astype(np.float32) * 255.0 / np.maximum(background.astype(np.float32), 1.0)
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def estimate_skew(grey: np.ndarray) -> float:
+    """Angle in degrees by which the text lines are turned (counter-clockwise
+    positive, OpenCV's convention); `rotate(grey, -angle)` levels them.
+
+    Projection profiles: at the right angle the rows of ink pixels line up with
+    the text lines and the profile is sharpest (largest sum of squared
+    differences). Ink pixels of a quarter-size copy are projected directly, so
+    no image is rotated during the search.
+    """
+    height, width = grey.shape
+    small = cv2.resize(grey, (max(1, width // 4), max(1, height // 4)), interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(ink)
+    if len(xs) < 100:
+        return 0.0
+    xs = xs.astype(np.float64) - small.shape[1] / 2
+    ys = ys.astype(np.float64) - small.shape[0] / 2
+
+    def sharpness(angle: float) -> float:
+        theta = math.radians(angle)
+        rows = ys * math.cos(theta) + xs * math.sin(theta)
+        profile = np.bincount((rows - rows.min()).astype(np.int64))
+        return float(np.sum(np.diff(profile.astype(np.float64)) ** 2))
+
+    best = max(np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, 0.5), key=sharpness)
+    best = max(np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05), key=sharpness)
+    return round(float(best), 2)
+
+
+def rotate(grey: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Rotate about the centre, counter-clockwise, filling corners with white paper."""
+    if abs(angle_deg) < 0.05:
+        return grey
+    height, width = grey.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle_deg, 1.0)
+    return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_CUBIC,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def binarize(grey: np.ndarray) -> np.ndarray:
+    """Median filter (removes fax speckle and JPEG noise) then Otsu's threshold.
+
+    A fixed threshold was 13x worse on fax pages; Otsu adapts to grey paper.
+
+    >>> page = np.full((20, 20), 210, np.uint8); page[8:12, 2:18] = 40
+    >>> sorted(np.unique(binarize(page)).tolist())
+    [0, 255]
+    """
+    smooth = cv2.medianBlur(grey, 3)
+    _, binary = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return binary
+
+
+def upscale_to(grey: np.ndarray, dpi: float, min_dpi: int = MIN_DPI) -> tuple[np.ndarray, float]:
+    """Scale a low-resolution page (fax, 200 dpi) up to `min_dpi`."""
+    if not dpi or dpi >= min_dpi - 10:
+        return grey, 1.0
+    factor = min_dpi / dpi
+    return cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), factor
+
+
+def prepare_page(image: np.ndarray, dpi: float, out_path: Path) -> Prepared:
+    """Run the whole page pipeline on one decoded page and write the result as PNG."""
+    grey = to_greyscale(image)
+    grey, unwarped = correct_perspective(grey)
+    grey, factor = upscale_to(grey, dpi)
+    grey = flatten_illumination(grey)
+    angle = estimate_skew(grey)
+    grey = rotate(grey, -angle)
+    binary = binarize(grey)
+    cv2.imwrite(str(out_path), binary)
+    return Prepared(path=out_path, perspective=unwarped, skew_deg=angle, scale=factor)

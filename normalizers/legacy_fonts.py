@@ -46,6 +46,16 @@ def _table(encoding: str) -> dict[str, str]:
 
 
 @functools.cache
+def unicode_letters() -> frozenset[str]:
+    """The Vietnamese alphabet in Unicode (upper and lower case), from the tables.
+
+    >>> "ư" in unicode_letters() and "Å" not in unicode_letters()
+    True
+    """
+    return frozenset(_table("tcvn3"))
+
+
+@functools.cache
 def _decoder(encoding: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """A regex matching any legacy surface (longest first) and surface -> Unicode.
 
@@ -267,7 +277,28 @@ def decode_tcvn3(text: str) -> str:
     >>> decode_tcvn3("QUYÕT §ÞNH vÒ viÖc giao chØ tiªu")
     'QUYẾT ĐỊNH về việc giao chỉ tiêu'
     """
-    return _WORD.sub(_restore_capitals, _decode(text, "tcvn3"))
+    return _capitalise_between_capitals(_WORD.sub(_restore_capitals, _decode(text, "tcvn3")))
+
+
+def _capitalise_between_capitals(text: str) -> str:
+    # `CñA Bé TR­ëNG` -> `CỦA Bộ TRƯỞNG`: a capital plus marked lower-case letters only
+    # (`Bộ`, `Tự`) between two all-capital words was meant in capitals too.
+    words = list(_WORD.finditer(text))
+    parts, last = [], 0
+    for i in range(1, len(words) - 1):
+        w = words[i].group()
+        if (len(w) >= 2 and w[0].isupper() and all(c.islower() and not c.isascii() for c in w[1:])
+                and _all_capitals(words[i - 1].group()) and _all_capitals(words[i + 1].group())
+                and "\n" not in text[words[i - 1].end():words[i + 1].start()]):
+            parts.append(text[last:words[i].start()])
+            parts.append(w.upper())
+            last = words[i].end()
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _all_capitals(word: str) -> bool:
+    return len(word) >= 2 and word.isalpha() and word.isupper()
 
 
 def decode_vni(text: str) -> str:

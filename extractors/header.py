@@ -19,6 +19,7 @@ from typing import Any
 from extractors.citations import extract_references, safe_date
 from extractors.names import (
     case_agency_name,
+    case_sentence,
     case_title,
     expand_issuer_code,
     fold,
@@ -267,7 +268,7 @@ def read_subject(lines: list[str], start: int) -> str | None:
     subject = re.sub(r"^(?:v\s*/\s*v|về việc)\s*:?\s*", "", subject, flags=re.IGNORECASE)
     subject = subject.strip(" .;:")
     if subject_upper:
-        subject = case_agency_name(subject)
+        subject = case_sentence(subject)
     return subject[:1].upper() + subject[1:] if subject else None
 
 
@@ -394,6 +395,32 @@ def parse_issuer(lines: list[str], stop: int) -> str | None:
         if fold(head) in inherit and _place_part(issuer) is None and parent_place:
             issuer = f"{issuer} {parent_place}"
     return case_agency_name(issuer)
+
+
+def parse_authority(lines: list[str]) -> str | None:
+    """The body named on the enacting-authority line above `Căn cứ` (`ỦY BAN THƯỜNG
+    VỤ QUỐC HỘI`, `BỘ TRƯỞNG BỘ TƯ PHÁP`), for texts whose issuer block was lost.
+
+    >>> parse_authority(["NGHỊ QUYẾT", "Về việc sắp xếp các đơn vị hành chính",
+    ...                  "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Căn cứ Hiến pháp"])
+    'Ủy ban Thường vụ Quốc hội'
+    >>> parse_authority(["QUYẾT ĐỊNH", "BỘ TRƯỞNG BỘ TƯ PHÁP", "Căn cứ Nghị định"])
+    'Bộ Tư pháp'
+    """
+    vocabulary = header_vocabulary()
+    titles = sorted((fold(t) for t in vocabulary["titles"]), key=len, reverse=True)
+    for i in _nonempty_indexes(lines, HEADER_LINES):
+        line = lines[i]
+        if _starts_with(line, vocabulary["body_cues"]):
+            return None
+        if not _is_upper(line) or find_type_line([line]) or re.search(r"[\d/:]", line):
+            continue
+        folded = fold(line)
+        title = next((t for t in titles if folded.startswith(t + " ")), None)
+        body = line[len(title) + 1:] if title else line
+        if _unit_head(body) and len(body.split()) >= 2:
+            return case_agency_name(body)
+    return None
 
 
 # ---------------------------------------------------------------- addressees and recipients
@@ -544,6 +571,10 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
                and not _starts_with(block[title_at], prefixes)
                and _starts_with(block[title_at + 1], prefixes)):
             title_at += 1
+    # "TM. ỦY BAN NHÂN" / "DÂN" / "CHỦ TỊCH": prefer a known title among the next lines.
+    titles = {fold(t) for t in header_vocabulary()["titles"]}
+    known = [i for i in range(title_at, min(title_at + 3, len(block))) if fold(block[i]) in titles]
+    title_at = known[0] if known else title_at
     title_line = block[title_at]
     if _starts_with(title_line, prefixes) or not _is_upper(title_line):
         title = None
@@ -621,6 +652,8 @@ def extract_header(text: str) -> dict[str, Any]:
     marks = [i for i in (found[0] if found else None, type_line[0] if type_line else None, subject_at)
              if i is not None]
     issuer = parse_issuer(lines, min(marks)) if marks else None
+    if issuer is None:
+        issuer = parse_authority(lines)
     if issuer is None:
         code = issuer_code(symbol)
         issuer = expand_issuer_code(code) if code else None

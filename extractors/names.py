@@ -161,16 +161,34 @@ def case_agency_name(text: str) -> str:
     'Ủy ban nhân dân tinh Kon Tum'
     >>> case_agency_name("BẢO HIỂM XÃ HỘI TỈNH")
     'Bảo hiểm xã hội tỉnh'
+    >>> case_agency_name("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")
+    'Bộ Nông nghiệp và Môi trường'
     >>> case_agency_name("BỘ TÀI CHÍNH"), case_agency_name("CÔNG AN TỈNH")
     ('Bộ Tài chính', 'Công an tỉnh')
     >>> case_agency_name("TỈNH ỦY KON TUM")
     'Tỉnh ủy Kon Tum'
     """
     text = re.sub(r"\s+", " ", expand_abbreviations(text)).strip()
-    text = _respell(text.lower())
+    text = _respell(_lower_words(text))
     text = _title_case_place(text)
     text = _capitalize_after_head(text)
     return _title_word(_replace_phrases(text))
+
+
+def _lower_words(text: str) -> str:
+    """Lower-case every word but document numbers (`07/2024/TT-NHNN` stays)."""
+    return " ".join(w if any(c.isdigit() for c in w) else w.lower() for w in text.split())
+
+
+def case_sentence(text: str) -> str:
+    """A subject printed in capitals, as a sentence: lower case but for names and
+    document numbers.
+
+    >>> case_sentence("SỬA ĐỔI THÔNG TƯ SỐ 07/2024/TT-NHNN VỀ CẢI CÁCH HÀNH CHÍNH TỈNH LAI CHÂU")
+    'Sửa đổi thông tư số 07/2024/TT-NHNN về Cải cách hành chính tỉnh Lai Châu'
+    """
+    text = _respell(_lower_words(re.sub(r"\s+", " ", text).strip()))
+    return _title_word(_replace_phrases(_title_case_place(text)))
 
 
 def _capitalize_after_head(text: str) -> str:
@@ -181,8 +199,15 @@ def _capitalize_after_head(text: str) -> str:
     match = re.match(rf"({'|'.join(map(re.escape, heads))})\s+(\w+)", fold(text))
     if not match or match.group(2) in levels:
         return text
-    start = match.start(2)
-    return text[:start] + text[start].upper() + text[start + 1:]
+    starts = [match.start(2)]
+    if match.group(1) in {fold(h) for h in vocabulary["field_name_heads"]}:
+        # Each field after "và", "," or " - " begins with a capital, up to a place.
+        level_at = min((m.start() for m in re.finditer(r"\w+", fold(text)) if m.group(0) in levels),
+                       default=len(text))
+        starts += [m.end() for m in re.finditer(r"(?:\bva\b|,| -)\s+", fold(text)) if m.end() < level_at]
+    for start in starts:
+        text = text[:start] + text[start].upper() + text[start + 1:]
+    return text
 
 
 def case_title(text: str) -> str:

@@ -21,7 +21,7 @@ import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 from normalizers import ocr_noise, syllables
 from normalizers.lm import BOS
@@ -35,6 +35,7 @@ REGION_MIN_WORDS = 30  # ...if it is long enough for the share to mean something
 
 BEAM_WIDTH = 6  # histories kept per position; more costs speed, gains little
 MAX_FORMS = 6  # marked forms tried per word, most frequent first
+MIN_FORM_SHARE = 0.001  # forms rarer than this share of the key's top form are not tried
 NOISE_COST_WEIGHT = 2.5  # log-probability charged per unit of OCR edit cost
 NOISE_MAX_CANDIDATES = 8  # folded syllables kept for one garbled token
 NOISY_MIN_GARBAGE = 0.03  # share of non-words above which a region counts as OCR-noisy
@@ -198,8 +199,10 @@ def word_candidates(token: str, lexicon: Lexicon, noisy: bool = False) -> tuple[
         return tuple(out)
     if len(token) == 1 and token.isalpha():
         return tuple(out)  # a lone letter is a list marker (`b)`) or an initial
-    if not forms and _is_abbreviation(token) and not ocr_noise.has_noise_glyph(token):
-        return ()  # UBND, PAR, INDEX: not a syllable, and written on purpose
+    if not forms and _is_abbreviation(token):
+        letters = sum(ch.isalpha() for ch in token)
+        if letters >= 3 or not ocr_noise.has_noise_glyph(token):
+            return ()  # UBND, PAR INDEX, KH&CN: not a syllable, and written on purpose
     max_edits = ocr_noise.MAX_EDITS if (not forms or has_marks(token)) else 1
     seen = set(forms[:MAX_FORMS])
     repairs = ocr_noise.repair_candidates(folded, _folded_checker(lexicon), max_edits)
@@ -275,26 +278,70 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
 # ---------------------------------------------------------------- search
 
 
-def best_sequence(words: list[Word], model: LanguageModel, beam: int = BEAM_WIDTH) -> list[str]:
+def _scorer(model: LanguageModel) -> tuple[Callable[[str], object], Callable[[tuple, object], float], tuple]:
+    """(encode, score, start history) for a model.
+
+    For the shipped `SyllableLM` this reads its n-gram tables by integer id, the
+    same interpolated backoff as `SyllableLM.logprob` (a test checks they agree)
+    but without building tuples of strings: the search makes ~20 lookups per
+    word, and this is what makes restoration fast enough. Any other model (a
+    test's stand-in) is asked through `logprob` itself.
+    """
+    tables = ("ids", "unigram", "bigram", "trigram", "bow1", "bow2", "unseen")
+    keep = max(model.order - 1, 0)
+    if model.order != 3 or not all(hasattr(model, t) for t in tables):
+        def score_generic(history: tuple, syllable: object) -> float:
+            return model.logprob(history, syllable)  # type: ignore[arg-type]
+
+        return (lambda s: s), score_generic, ((BOS,)[-keep:] if keep else ())
+    ids = model.ids  # type: ignore[attr-defined]
+    size = len(ids)
+    uni, bi, tri = model.unigram.get, model.bigram.get, model.trigram.get  # type: ignore[attr-defined]
+    bow1, bow2, unseen = model.bow1.get, model.bow2.get, model.unseen  # type: ignore[attr-defined]
+
+    def encode(syllable: str) -> int:
+        return ids.get(syllable, -1)
+
+    def score(history: tuple, w: int) -> float:
+        a, b = history
+        backoff = 0.0
+        if b >= 0:
+            if a >= 0:
+                if w >= 0:
+                    p = tri((a * size + b) * size + w)
+                    if p is not None:
+                        return p
+                backoff = bow2(a * size + b, 0.0)
+            if w >= 0:
+                p = bi(b * size + w)
+                if p is not None:
+                    return backoff + p
+            backoff += bow1(b, 0.0)
+        if w < 0:
+            return backoff + unseen
+        return backoff + uni(w, unseen)
+
+    return encode, score, (-1, ids[BOS])
+
+
+def best_sequence(words: list[Word], model: LanguageModel, beam: int | None = None) -> list[str]:
     """The most likely choice of one candidate per word (beam search with
     recombination of equal histories, i.e. Viterbi pruned to `beam` states)."""
-    keep = max(model.order - 1, 0)
-    cache: dict[tuple[tuple[str, ...], str], float] = {}
-    # state: history -> (score, backpointer) where backpointer = (syllable, previous)
-    states: dict[tuple[str, ...], tuple[float, tuple | None]] = {(BOS,)[-keep:] if keep else (): (0.0, None)}
+    beam = beam or BEAM_WIDTH
+    encode, score, start = _scorer(model)
+    keep = len(start)
+    # state: history keys -> (score, backpointer) where backpointer = (syllable, previous)
+    states: dict[tuple, tuple[float, tuple | None]] = {start: (0.0, None)}
     for word in words:
-        reached: dict[tuple[str, ...], tuple[float, tuple | None]] = {}
-        for history, (score, back) in states.items():
-            for form, penalty in word.candidates:
-                key = (history, form)
-                lp = cache.get(key)
-                if lp is None:
-                    lp = cache[key] = model.logprob(history, form)
-                total = score + lp - penalty
-                nxt = (history + (form,))[-keep:] if keep else ()
+        options = [(form, encode(form), penalty) for form, penalty in word.candidates]
+        reached: dict[tuple, tuple[float, tuple | None]] = {}
+        for history, (total, back) in states.items():
+            for form, key, penalty in options:
+                value = total + score(history, key) - penalty
+                nxt = (history + (key,))[-keep:] if keep else ()
                 old = reached.get(nxt)
-                if old is None or total > old[0]:
-                    reached[nxt] = (total, (form, back))
+                if old is None or value > old[0]:
+                    reached[nxt] = (value, (form, back))
         if len(reached) > beam:
             reached = dict(heapq.nlargest(beam, reached.items(), key=lambda kv: kv[1][0]))
         states = reached
@@ -357,7 +404,9 @@ class AttestedForms:
     def marked_forms(folded: str) -> tuple[str, ...]:
         forms = syllables.marked_forms(folded)
         counts = syllables.syllable_counts()
-        attested = tuple(f for f in forms if counts.get(f, 0) > 0)
+        top = max((counts.get(f, 0) for f in forms), default=0)
+        floor = max(1, top * MIN_FORM_SHARE)
+        attested = tuple(f for f in forms if counts.get(f, 0) >= floor)
         if attested:
             return attested
         return (folded,) if folded in forms else forms[:1]

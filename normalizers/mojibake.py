@@ -30,7 +30,7 @@ _SEQUENCE = re.compile(f"{_LEAD3}{_CONTINUATION}{{2}}|{_LEAD2}{_CONTINUATION}")
 # What a genuine sequence decodes to: a letter, a mark, typographic punctuation, or (in
 # mojibake of mojibake) a cp1252 character such as `˜` `¨` or a C1 control for an
 # undefined cp1252 byte.
-_PLAUSIBLE_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Mn", "Pd", "Pi", "Pf", "Po", "Ps", "Pe",
+_PLAUSIBLE_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Pd", "Pi", "Pf", "Po", "Ps", "Pe",
                                    "Sc", "Sm", "Sk", "So", "Zs", "Cf", "No"})
 
 

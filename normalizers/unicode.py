@@ -167,6 +167,8 @@ def _place_tone(syllable: str) -> str:
         if p != nucleus[-1] + 1:
             break
         nucleus.append(p)
+    if len(nucleus) != len(positions) or len(nucleus) > 3:
+        return syllable  # two vowel groups (`café`) or more: not one Vietnamese syllable
     marked = [p for p in nucleus if base[p] in rules["marked"]]
     if marked:
         target = marked[-1]

@@ -163,6 +163,32 @@ def _context_unit(token: str) -> str:
     return token.lower() if is_syllable(token) else BOS
 
 
+def _chars_by_offset(shifts: list[tuple[str, int, str]]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for _, k, ch in shifts:
+        out.setdefault(k, set()).add(ch)
+    return out
+
+
+def _reading_shares(token: str, shifts: list[tuple[str, int, str]], left: tuple[str, ...], right: str,
+                    model: SyllableLM, keep_penalty: float | None) -> tuple[dict[int, float], float]:
+    """Unnormalised posterior mass of each offset's readings (offset 0: the token as written)."""
+
+    def in_context(reading: str) -> float:
+        low = reading.lower()
+        lp = model.logprob(left, low)
+        return lp + model.logprob(left[-1:] + (low,), right) if right != BOS else lp
+
+    scored = [(in_context(reading) - (keep_penalty or 0.0), k) for reading, k, _ in shifts]
+    if keep_penalty is not None:
+        scored.append((in_context(token), 0))
+    top = max(lp for lp, _ in scored)
+    shares: dict[int, float] = {}
+    for lp, k in scored:
+        shares[k] = shares.get(k, 0.0) + math.exp(lp - top)
+    return shares, sum(shares.values())
+
+
 def _shift_votes(
     tokens: list[str], model: SyllableLM, wanted, shifts_for, keep_penalty: float | None
 ) -> tuple[dict[str, dict[int, float]], dict[str, dict[int, set[str]]], Counter[str]]:
@@ -175,6 +201,7 @@ def _shift_votes(
     weights: dict[str, dict[int, float]] = {}
     shifted: dict[str, dict[int, set[str]]] = {}
     occurrences: Counter[str] = Counter()
+    memo: dict[tuple, tuple[dict[int, float], float]] = {}
     for i, token in enumerate(tokens):
         if not wanted(token):
             continue
@@ -184,22 +211,12 @@ def _shift_votes(
         occurrences[token] += 1
         left = tuple(_context_unit(t) for t in tokens[max(i - 2, 0) : i])
         right = _context_unit(tokens[i + 1]) if i + 1 < len(tokens) else BOS
-
-        def in_context(reading: str) -> float:
-            low = reading.lower()
-            lp = model.logprob(left, low)
-            return lp + model.logprob(left[-1:] + (low,), right) if right != BOS else lp
-
-        scored = [(in_context(reading) - (keep_penalty or 0.0), k, ch) for reading, k, ch in shifts]
-        if keep_penalty is not None:
-            scored.append((in_context(token), 0, ""))
-        top = max(lp for lp, _, _ in scored)
-        shares: dict[int, float] = {}
-        for lp, k, ch in scored:
-            shares[k] = shares.get(k, 0.0) + math.exp(lp - top)
-            if k:
-                shifted.setdefault(token, {}).setdefault(k, set()).add(ch)
-        total = sum(shares.values())
+        key = (left, token, right)
+        if key not in memo:  # administrative text repeats its phrases: score each context once
+            memo[key] = _reading_shares(token, shifts, left, right, model, keep_penalty)
+        shares, total = memo[key]
+        if token not in shifted:
+            shifted[token] = _chars_by_offset(shifts)
         mine = weights.setdefault(token, {})
         for k, share in shares.items():
             if k:
@@ -283,8 +300,8 @@ def infer_offsets(text: str) -> OffsetTable:
     votes = _shift_votes(tokens, model, lambda t: not t.isascii() and _is_suspicious(t), _single_shifts, None)
     _greedy_offsets(*votes, evidence, _evidence_strength, MIN_VOTES)
     if evidence:
-        votes = _shift_votes(tokens, model, lambda t: not t.isascii() and is_syllable(t), _upward_shifts,
-                             CHANGE_PENALTY)
+        votes = _shift_votes(tokens, model, lambda t: not t.isascii() and is_syllable(t),
+                             _upward_shifts, CHANGE_PENALTY)
         _greedy_offsets(*votes, evidence, lambda t: 1.0, MIN_CONTEXT_VOTES)
     letters = vietnamese_letters()
     domains = {

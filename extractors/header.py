@@ -42,7 +42,8 @@ def clean_lines(text: str) -> list[str]:
     ['ỦY BAN NHÂN DÂN', 'TỈNH KON TUM', '- Lưu: VT, NC TTHG.']
     """
     lines = []
-    for line in re.split(r"[\n\f\r]", text):
+    # A "|" separates the cells of a layout table (issuer | motto) in saved pages.
+    for line in re.split(r"[\n\f\r|]", text):
         line = line.replace("**", "").replace("__", "")
         line = re.sub(r"_\{([^}]*)\}", r" \1", line)
         line = re.sub(r"(?<!\w)\*|\*(?!\w)", "", line)
@@ -157,7 +158,9 @@ def _place_before(text: str) -> str | None:
     words: list[str] = []
     while tokens and len(words) < 5:
         word = tokens[-1]
-        if not word[:1].isupper() or any(c.isdigit() for c in word) or "/" in word or word.endswith(":"):
+        symbol_like = re.search(r"[-–.]", word) and _is_upper(word) and len(word) > 3
+        if not word[:1].isupper() or any(c.isdigit() for c in word) or "/" in word or word.endswith(":") \
+                or symbol_like:
             break
         words.insert(0, tokens.pop())
     levels = {fold(v) for v in header_vocabulary()["admin_levels"]}
@@ -208,8 +211,14 @@ def find_type_line(lines: list[str]) -> tuple[int, str] | None:
         if _starts_with(lines[i], body):
             return None
         key = fold(lines[i]).strip(" :.")
-        if key in names:
+        # A type line stands alone; "quy định." closing a sentence is not one.
+        if key in names and (lines[i][:1].isupper() or not lines[i].endswith(".")):
             return i, names[key]
+        # Older letters: "Nghị định của Chính phủ", "quyết định của bộ trưởng ...".
+        of = fold(header_vocabulary()["citation_issuer_cue"])
+        head = next((n for n in names if key.startswith(f"{n} {of} ")), None)
+        if head:
+            return i, names[head]
         # "QUYẾT" / "ĐỊNH": a type line broken in two by a narrow text box.
         if n + 1 < len(indexes) and _is_upper(lines[i]):
             joined = f"{key} {fold(lines[indexes[n + 1]]).strip(' :.')}"
@@ -374,12 +383,14 @@ def parse_issuer(lines: list[str], stop: int) -> str | None:
     indexes = [i for i in _nonempty_indexes(lines, ISSUER_LINES) if i < stop]
     block = strip_mottos("\n".join(lines[i] for i in indexes))
     kept = []
-    for line in block.split("\n"):
-        line = re.sub(r"\s+", " ", line).strip()
+    block_lines = [re.sub(r"\s+", " ", line).strip() for line in block.split("\n")]
+    in_capitals = any(_is_upper(line) for line in block_lines)
+    for line in block_lines:
         # Issuer lines are in capitals; a mixed-case remainder is motto OCR noise.
+        # (Some legacy transcripts lost the capitals: then keep the lines whole.)
         words = []
         for word in line.split():
-            if any(c.islower() for c in word) and not _is_upper(word):
+            if in_capitals and any(c.islower() for c in word) and not _is_upper(word):
                 break
             words.append(word)
         if words and any(c.isalpha() for c in "".join(words)):
@@ -388,6 +399,8 @@ def parse_issuer(lines: list[str], stop: int) -> str | None:
         return None
     units = split_units(kept)
     issuer = units[-1]
+    if len(issuer.split()) > 16 or ":" in issuer:
+        return None  # a form or a paragraph, not an issuer block
     if len(units) > 1:
         head = _unit_head(issuer) or ""
         inherit = {fold(h) for h in header_vocabulary()["inherit_place_heads"]}
@@ -591,7 +604,9 @@ def find_signature(lines: list[str], after: int | None) -> int | None:
     titles = {fold(t) for t in header_vocabulary()["titles"]}
     if after is not None:
         for i in range(after + 1, min(len(lines), after + 15)):
-            if lines[i] and (_starts_with(lines[i], prefixes) or fold(lines[i]) in titles or _is_upper(lines[i])):
+            line = lines[i]
+            plain_upper = _is_upper(line) and len(line.split()) >= 2 and not re.search(r"[\d()]", line)
+            if line and (_starts_with(line, prefixes) or fold(line) in titles or plain_upper):
                 return i
     for i in range(len(lines) - 1, HEADER_LINES // 2, -1):
         if lines[i] and _starts_with(lines[i], prefixes) and _is_upper(lines[i]):
@@ -612,11 +627,12 @@ def _doc_type(lines: list[str], symbol: str | None, subject_at: int | None,
     line, and its symbol's first part may look like a type code: `CT-CS` is Cục Thuế,
     not Chỉ thị); then the symbol's code; then a letter with `Kính gửi` is a Công văn."""
     type_line = find_type_line(lines)
-    if type_line:
+    from_symbol = type_from_symbol(symbol)
+    # "V/v" above a line like "Chỉ thị của Thủ tướng ...": that line is the subject.
+    if type_line and not (subject_at is not None and subject_at < type_line[0]):
         return type_line[1]
     if subject_at is not None:
         return letter_type()
-    from_symbol = type_from_symbol(symbol)
     if from_symbol:
         return from_symbol
     return letter_type() if has_addressees else None

@@ -68,3 +68,4 @@ def issuer_code(symbol: str | None) -> str | None:
     if parts and parts[0].upper() in _codes():
         parts = parts[1:]
     return parts[0] if parts else None
+

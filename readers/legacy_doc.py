@@ -75,8 +75,28 @@ def convert_to_docx(paths: Sequence[Path], out_dir: Path, timeout: float = CONVE
     return results
 
 
+_WORD_STREAM = "WordDocument".encode("utf-16-le")  # name of the text stream in the OLE2 directory
+
+
+def check_word_file(path: Path) -> None:
+    """Refuse OLE2 files that hold no Word document (an .xls, .ppt, .msg or damaged file):
+    LibreOffice would otherwise import their bytes as text and give garbage."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if _WORD_STREAM not in data:
+        # The OLE2 header says where the directory sector is; past the end means truncated.
+        sector_size = 1 << int.from_bytes(data[0x1E:0x20], "little") if len(data) >= 0x34 else 512
+        directory = int.from_bytes(data[0x30:0x34], "little") if len(data) >= 0x34 else 0
+        if len(data) < 512 + (directory + 1) * sector_size:
+            raise errors.CorruptFile(f"OLE2 file cut short: {len(data)} bytes, directory expected at "
+                                     f"{512 + directory * sector_size}", path=str(path))
+        kind = "an Excel workbook" if "Workbook".encode("utf-16-le") in data else "not a Word document"
+        raise errors.UnsupportedFormat(f"OLE2 file without a WordDocument stream ({kind})", path=str(path))
+
+
 def read_legacy_doc(path: Path, source_path: str, doc_id: str, settings: Settings) -> Source:
     """The reader for sniffed OLE2 `.doc` files: one page of font-tagged runs."""
+    check_word_file(path)
     with tempfile.TemporaryDirectory(prefix="dondoc-doc-") as tmp:
         # LibreOffice names its output after the input; copy to a plain name so odd
         # characters in the inbox file name cannot confuse it.

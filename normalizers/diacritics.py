@@ -38,6 +38,9 @@ MAX_FORMS = 6  # marked forms tried per word, most frequent first
 MIN_FORM_SHARE = 0.001  # forms rarer than this share of the key's top form are not tried
 NOISE_COST_WEIGHT = 2.5  # log-probability charged per unit of OCR edit cost
 NOISE_MAX_CANDIDATES = 8  # folded syllables kept for one garbled token
+FOREIGN_WINDOW = 2  # a word with this many words either side...
+FOREIGN_MIN_WORDS = 3  # ...of which this many are not syllables is in a foreign passage
+FOREIGN_SENTENCE_SHARE = 0.3  # a sentence with this share of foreign words is left as is
 NOISY_MIN_GARBAGE = 0.03  # share of non-words above which a region counts as OCR-noisy
 
 # A word: letters, digits and the OCR symbols that stand for letters (`S6`, `x&`, `k¥`).
@@ -246,12 +249,25 @@ def _folded_checker(lexicon: Lexicon):
     return checker  # type: ignore[return-value]
 
 
+def _is_foreign_word(token: str, lexicon: Lexicon) -> bool:
+    """A plain letter word that is no syllable, no abbreviation and not one OCR
+    confusion away from a syllable: `issued`, `Committee` (but not `nwéc`, `thudc`)."""
+    if not token.isalpha() or _is_abbreviation(token) or has_marks(token):
+        return False
+    folded = lexicon.fold(token).lower()
+    if lexicon.marked_forms(folded):
+        return False
+    return not ocr_noise.repair_candidates(folded, _folded_checker(lexicon), 1)
+
+
 def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = False) -> list[list[Word]]:
     """Runs of restorable words in text[start:end], split where the language model
-    should not look across: sentence punctuation, numbers, codes, abbreviations."""
+    should not look across: sentence punctuation, numbers, codes, abbreviations,
+    and foreign passages (where most words around are not syllables: English
+    `the`, `on`, `in` look like Vietnamese but must stay as they are)."""
     codes = [(m.start(), m.end()) for m in _CODE_CHUNK.finditer(text, start, end)]
     breaks = [m.start() for m in _BREAK.finditer(text, start, end)]
-    runs: list[list[Word]] = [[]]
+    tokens: list[tuple[int, str, bool, bool]] = []  # (start, token, in a code, run breaks before)
     last_end = start
     ci = bi = 0
     for m in _TOKEN.finditer(text, start, end):
@@ -259,19 +275,36 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
         if not token:
             continue
         t_start = m.start() + m.group().find(token)
+        broken = False
         while bi < len(breaks) and breaks[bi] < t_start:
-            if breaks[bi] >= last_end:
-                runs.append([])
+            broken = broken or breaks[bi] >= last_end
             bi += 1
         while ci < len(codes) and codes[ci][1] <= t_start:
             ci += 1
         in_code = ci < len(codes) and codes[ci][0] <= t_start
-        candidates = () if in_code else word_candidates(token, lexicon, noisy)
+        tokens.append((t_start, token, in_code, broken))
+        last_end = m.end()
+    foreign = [_is_foreign_word(t[1], lexicon) for t in tokens]
+    # A sentence with several foreign words is a foreign passage as a whole.
+    sentence_of, sentences = [], [[0, 0]]  # per sentence: [words, foreign words]
+    for i, (_, _, _, broken) in enumerate(tokens):
+        if broken and sentences[-1][0]:
+            sentences.append([0, 0])
+        sentences[-1][0] += 1
+        sentences[-1][1] += foreign[i]
+        sentence_of.append(len(sentences) - 1)
+    foreign_sentence = [f >= FOREIGN_MIN_WORDS and f >= FOREIGN_SENTENCE_SHARE * n for n, f in sentences]
+    runs: list[list[Word]] = [[]]
+    for i, (t_start, token, in_code, broken) in enumerate(tokens):
+        if broken and runs[-1]:
+            runs.append([])
+        around = foreign[max(0, i - FOREIGN_WINDOW) : i + FOREIGN_WINDOW + 1]
+        in_foreign = sum(around) >= FOREIGN_MIN_WORDS or foreign_sentence[sentence_of[i]]
+        candidates = () if in_code or in_foreign else word_candidates(token, lexicon, noisy)
         if candidates:
             runs[-1].append(Word(t_start, t_start + len(token), token, candidates))
         elif runs[-1]:
             runs.append([])
-        last_end = m.end()
     return [r for r in runs if r]
 
 

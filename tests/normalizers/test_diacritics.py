@@ -143,3 +143,74 @@ def test_ocr_garbled_words_are_repaired_in_context(tiny) -> None:
 def test_marked_text_is_returned_unchanged_without_loading_a_model() -> None:
     text = "Ủy ban nhân dân tỉnh ban hành Kế hoạch; UBND các huyện triển khai."
     assert diacritics.restore_diacritics(text) == text
+
+
+# ---------------------------------------------------------------- with the shipped model
+
+
+
+@pytest.fixture(scope="module")
+def seed_001() -> tuple[str, str]:
+    """(OCR text, restored text) of seed 001, a scan OCR'd without marks."""
+    raw = unicodedata.normalize("NFC", next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8"))
+    return raw, diacritics.restore_diacritics(raw)
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Phát động phong trào thi đua đẩy mạnh công tác cải cách hành chính\nnhà nước trên địa bàn tỉnh Kon Tum, giai đoạn 2023 - 2030",
+        "Căn cứ Nghị quyết số 18-NQ/TU ngày 02 tháng 12 năm 2022 của Tỉnh ủy",
+        "thực hiện tốt nhiệm vụ ở từng đơn vị, địa phương",
+        "Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)",
+        "tỷ lệ giao dịch thanh toán trực tuyến đạt từ 50%\ntrở lên",
+        "Ban Chỉ đạo Cải cách hành chính tỉnh",
+    ],
+)
+def test_seed_001_lines_come_back_marked(seed_001, expected: str) -> None:
+    assert expected in seed_001[1]
+
+
+def test_seed_001_number_line_keeps_its_digits_and_code(seed_001) -> None:
+    assert "Số:42 /KH-UBND Kon Tum, ngày 06 tháng 0/năm 2023" in seed_001[1]
+
+
+def test_no_digit_of_a_number_changes(seed_001) -> None:
+    raw, restored = seed_001
+    # digits not glued to letters or OCR symbols (`s6`, `1¢` are garbled words)
+    numbers = re.compile(r"(?<![\w&¢¥€§])\d+(?![\w&¢¥€§])")
+    assert numbers.findall(raw) == numbers.findall(restored)
+
+
+def test_abbreviations_stay_as_written(seed_001) -> None:
+    raw, restored = seed_001
+    for abbreviation in ("UBND", "PAPI", "PCI", "SIPAS", "CCHC", "UBMTTQ", "VT, CTTDT"):
+        assert raw.count(abbreviation) == restored.count(abbreviation), abbreviation
+
+
+def test_restoring_twice_changes_nothing(seed_001) -> None:
+    restored = seed_001[1]
+    assert diacritics.restore_diacritics(restored) == restored
+
+
+def test_an_english_sentence_in_a_bare_letter_is_left_alone() -> None:
+    english = "The Provincial People's Committee issued the plan on time and in full."
+    text = f"Uy ban nhan dan tinh ban hanh ke hoach theo bao cao cua So Noi vu. {english} Cac so thuc hien."
+    out = diacritics.restore_diacritics(text)
+    assert english in out and out.startswith("Ủy ban nhân dân tỉnh ban hành kế hoạch")
+
+
+def test_fast_table_lookup_agrees_with_the_model() -> None:
+    from normalizers import lm
+
+    model = lm.load_model()
+    encode, score, start = diacritics._scorer(model)
+    words = ["<s>", "ủy", "ban", "nhân", "dân", "tỉnh", "tánh", "kế", "hoạch", "xyzw", "số", "của"]
+    for a in words:
+        for b in words[1:]:
+            for w in words[1:]:
+                history = (a, b) if a != "<s>" or b else (b,)
+                assert score((encode(a), encode(b)), encode(w)) == pytest.approx(model.logprob((a, b), w))
+    assert start == (-1, encode("<s>"))

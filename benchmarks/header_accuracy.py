@@ -117,7 +117,7 @@ def score_seeds() -> None:
 def score_corpus(show_misses: int) -> None:
     with open(CORPUS / "manifest.tsv", encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if r["doc_number"]]
-    type_ok = number_ok = 0
+    type_ok = number_ok = year_n = year_ok = 0
     by_kind: Counter[str] = Counter()
     by_kind_ok: Counter[str] = Counter()
     misses = []
@@ -125,6 +125,11 @@ def score_corpus(show_misses: int) -> None:
         header = extract_header((CORPUS / row["file"]).read_text(encoding="utf-8"))
         t_ok = norm(header["doc_type"]) == norm(row["doc_type"])
         n_ok = (header["doc_number"] or "").replace(" ", "") == row["doc_number"].replace(" ", "")
+        # Regulatory numbers carry their year (87/2025/QĐ-UBND): a check on issue_year.
+        year = re.search(r"/((?:19|20)\d\d)/", row["doc_number"])
+        if year:
+            year_n += 1
+            year_ok += header["issue_year"] == int(year.group(1))
         type_ok += t_ok
         number_ok += n_ok
         by_kind[row["kind"]] += 1
@@ -135,6 +140,7 @@ def score_corpus(show_misses: int) -> None:
     print(f"corpus: {n} documents with a doc_number in manifest.tsv")
     print(f"  doc_type   {type_ok}/{n} = {type_ok / n:.3f}")
     print(f"  doc_number {number_ok}/{n} = {number_ok / n:.3f}")
+    print(f"  issue_year = year in a regulatory number: {year_ok}/{year_n} = {year_ok / year_n:.3f}")
     for kind in sorted(by_kind):
         print(f"    doc_number on {kind}: {by_kind_ok[kind]}/{by_kind[kind]}")
     for miss in misses[:show_misses]:

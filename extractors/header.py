@@ -183,12 +183,28 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
     """
     found = find_number_line(lines)
     start = found[0] if found else 0
-    indexes = [i for i in _nonempty_indexes(lines, HEADER_LINES) if i >= start][:8]
+    end_cues = header_vocabulary()["header_end_cues"]
+    indexes = []
+    for i in _nonempty_indexes(lines, HEADER_LINES):
+        if i > start and _starts_with(lines[i], end_cues):
+            break
+        if i >= start:
+            indexes.append(i)
     flat = " ".join(lines[i] for i in indexes)
-    # Without a Số line, only a date after "Place," is the issue date: a bare
-    # "ngày 13/11/2025" is a citation's date in the body.
-    match = next((m for m in _date_pattern().finditer(fold(flat))
-                  if found or flat[: m.start()].rstrip().endswith(",")), None)
+    near = len(" ".join(lines[i] for i in indexes[:8]))
+    # A date after "Place," is the issue date wherever it sits in the header; a bare
+    # one only close under the Số line ("ngày 13/11/2025" in the body is a citation's).
+    matches = list(_date_pattern().finditer(fold(flat)))
+    match = next((m for m in matches if flat[: m.start()].rstrip().endswith(",")), None)
+    if match is None and found:
+        # "... NGHỊ ĐỊNH SỐ 72/2020/NĐ-CP NGÀY 30 THÁNG 6 NĂM 2020" dates a cited text.
+        own = (parse_number(lines)[1] or "").replace(" ", "")
+
+        def dates_a_citation(m: re.Match[str]) -> bool:
+            cited = re.search(r"[/\-]\s*([A-ZĐ0-9][\w\-/]*[A-Za-zĐđ][\w\-/]*)\s*,?\s*$", flat[: m.start()])
+            return bool(cited) and cited.group(1).strip("/-") != own.strip("/-") and not own.endswith(cited.group(1))
+
+        match = next((m for m in matches if m.start() < near and not dates_a_citation(m)), None)
     if not match:
         return None, None, None
     if match.group("y"):

@@ -250,9 +250,20 @@ def encode_legacy(text: str, encoding: str) -> str:
 
 # --- decoding -----------------------------------------------------------------------
 
+_TOKEN = re.compile(r"\S+")
+
+
 def _decode(text: str, encoding: str) -> str:
     pattern, decode = _decoder(encoding)
-    return pattern.sub(lambda m: decode[m.group()], text)
+
+    def decode_all(t: str) -> str:
+        return pattern.sub(lambda m: decode[m.group()], t)
+
+    if _VIETNAMESE_UNICODE.search(text) is None:
+        return decode_all(text)
+    # Mixed text (a run whose font was missed, next to decoded runs): words that already
+    # hold ư ơ đ ă ĩ ũ or U+1EA0-1EF9 are Unicode, since no legacy surface has them.
+    return _TOKEN.sub(lambda m: m.group() if _VIETNAMESE_UNICODE.search(m.group()) else decode_all(m.group()), text)
 
 
 _WORD = re.compile(r"\w+")

@@ -129,3 +129,42 @@ def test_legacy_surfaces_round_trip_on_corpus_sample(encoding):
     score = sum(_accuracy(normalize_text(legacy_fonts.encode_legacy(t, encoding)).text, t) * len(t)
                 for t in texts)
     assert score / total >= 0.995
+
+
+# --- from bytes and from Word runs ----------------------------------------------------------
+
+from dondoc.models import Page, Source, TextRun  # noqa: E402
+from normalizers import normalize  # noqa: E402
+from readers.text import decode_bytes  # noqa: E402
+
+
+@pytest.mark.parametrize("encoding, step", [("tcvn3", "legacy-tcvn3"), ("vni", "legacy-vni")])
+def test_legacy_text_file_bytes_decode_through_the_text_reader(encoding, step):
+    """A .txt saved by an old editor: 8-bit bytes, read as cp1252, repaired by the chain."""
+    truth = (ROOT / "tests" / "fixtures" / "legacy" / "2009-download.txt").read_text(encoding="utf-8")
+    data = legacy_fonts.encode_legacy(truth, encoding).encode("cp1252", errors="replace")
+    text, decoded_as = decode_bytes(data)
+    assert decoded_as == "cp1252"
+    result = normalize_text(text)
+    assert step in result.repair_names
+    assert _accuracy(result.text, truth) >= 0.995
+
+
+def test_word_runs_decode_by_font_and_unicode_runs_stay():
+    runs = (TextRun("UBND TỈNH KON TUM\n", "Times New Roman"),
+            TextRun("Céng hoµ x· héi chñ nghÜa ViÖt Nam\n", ".VnTime"),
+            TextRun("Ñoäc laäp - Töï do - Haïnh phuùc\n", "VNI-Times"),
+            TextRun("Sở Nội vụ các huyện", "Arial"))
+    source = Source(path="x", source_path="x.doc", doc_id="x", source_format="doc", text_source="text",
+                    pages=(Page(1, runs),))
+    result = normalize(source)
+    assert result.text == ("UBND TỈNH KON TUM\nCộng hoà xã hội chủ nghĩa Việt Nam\n"
+                           "Độc lập - Tự do - Hạnh phúc\nSở Nội vụ các huyện")
+    assert set(result.repair_names) == {"legacy-tcvn3", "legacy-vni"}
+
+
+def test_decoding_skips_words_that_are_already_unicode():
+    """Words with ư ơ đ ă ĩ ũ or U+1EA0-1EF9 are never legacy surfaces. (Unicode words with
+    Latin-1 letters only, such as `chính`, cannot be told apart: a known limit.)"""
+    mixed = "Bộ trưởng quyết định: ngµy 22 th¸ng 11 n¨m 2002 ®iÒu chØnh"
+    assert legacy_fonts.decode_tcvn3(mixed) == "Bộ trưởng quyết định: ngày 22 tháng 11 năm 2002 điều chỉnh"

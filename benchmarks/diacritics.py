@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from dondoc.langdata import load_tsv  # noqa: E402
 from normalizers import diacritics, lm, syllables  # noqa: E402
+from normalizers.unicode import tone_key  # noqa: E402
 
 CORPUS = ROOT / "normalizers" / "data" / "lm_corpus"
 HELDOUT = ROOT / "normalizers" / "data" / "lm_heldout.tsv"
@@ -32,7 +33,10 @@ WORD = re.compile(r"[^\W\d_]+")
 
 
 def compare(original: str, restored: str) -> tuple[int, int, Counter]:
-    """(syllables compared, syllables right, wrong pairs) over the original's syllables."""
+    """(syllables compared, syllables right, wrong pairs) over the original's syllables.
+
+    Strict: `hoá` for `hóa` (the same syllable, tone placed by the other
+    convention) counts as wrong; `same_placement_errors` tells how many such."""
     a, b = WORD.findall(original), WORD.findall(restored)
     total = right = 0
     wrong: Counter = Counter()
@@ -78,6 +82,9 @@ def main() -> None:
     print(f"held-out documents: {len(files)}")
     print(f"syllable accuracy: {right / total:.2%} ({right}/{total})")
     print(f"speed: {total / elapsed:,.0f} syllables/s on one core ({elapsed:.1f} s)")
+    placement = sum(n for (x, y), n in wrong.items() if tone_key(x) == tone_key(y))
+    print(f"  of the errors, tone placed by the other convention (hoá/hóa, uỷ/ủy): {placement}"
+          f" -> {(right + placement) / total:.2%} ignoring placement")
     for (x, y), n in wrong.most_common(args.show_errors):
         print(f"  {n:5d}  {x} -> {y}")
 

@@ -220,20 +220,27 @@ def word_candidates(token: str, lexicon: Lexicon, noisy: bool = False) -> tuple[
 
 
 def is_noisy(text: str, lexicon: Lexicon) -> bool:
-    """True when many words of a text are neither syllables nor abbreviations:
-    OCR garbage, so valid-looking words there may be garbage too.
+    """True when many words of a text are OCR garbage (not syllables, but a glyph
+    confusion away from one: `nwéc`, `s6`, `cir`), so that valid-looking words
+    there may be garbage too. Names, foreign words and lone letters don't count.
 
     >>> is_noisy("DPoc lap - Tw do - Hanh phc. Can cir Nghi quyét s6 18", AttestedForms())
     True
-    >>> is_noisy("Doc lap - Tu do - Hanh phuc. Can cu Nghi quyet so 18", AttestedForms())
+    >>> is_noisy("Doc lap - Tu do - Hanh phuc. Cong ty Wilmar Marketing", AttestedForms())
     False
     """
     words = [m.group() for m in _TOKEN.finditer(text)]
-    words = [w for w in words if not w.isdigit() and not _is_abbreviation(w)]
+    words = [w for w in words if len(w) > 1 and not w.isdigit() and not _is_abbreviation(w)]
     if not words:
         return False
-    bad = sum(1 for w in words if not lexicon.marked_forms(lexicon.fold(w).lower()))
-    return bad / len(words) > NOISY_MIN_GARBAGE
+    garbage = 0
+    for word in words:
+        folded = lexicon.fold(word).lower()
+        if lexicon.marked_forms(folded):
+            continue
+        if ocr_noise.has_noise_glyph(word) or ocr_noise.repair_candidates(folded, _folded_checker(lexicon), 1):
+            garbage += 1
+    return garbage / len(words) > NOISY_MIN_GARBAGE
 
 
 _CHECKERS: dict[int, object] = {}

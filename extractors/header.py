@@ -33,6 +33,31 @@ ISSUER_LINES = 12
 
 # ---------------------------------------------------------------- cleaning
 
+def rejoin_split_dates(lines: list[str]) -> list[str]:
+    """Move the end of a date cut by an interleaved column back onto its line:
+    "Số: 1923 /UBND-NC Kon Tum, ngày 21 tháng 6 năm" / "V/v triển khai thực hiện các 2022".
+
+    >>> rejoin_split_dates(["Kon Tum, ngày 21 tháng 6 năm", "V/v triển khai các 2022"])
+    ['Kon Tum, ngày 21 tháng 6 năm 2022', 'V/v triển khai các']
+    """
+    cues = {k: fold(v) for k, v in header_vocabulary()["date_cues"].items()}
+    tails = {cues["year"]: r"\d{4}", cues["month"]: rf"\d{{1,2}}\s+{cues['year']}\s+\d{{4}}"}
+    lines = list(lines)
+    for i, line in enumerate(lines[:HEADER_LINES]):
+        folded = fold(line).rstrip()
+        cue = next((c for c in tails if folded.endswith(" " + c)), None)
+        if cue is None or not re.search(rf"(?<!\w){cues['day']}(?!\w)", folded):
+            continue
+        following = next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j]), None)
+        if following is None:
+            continue
+        match = re.search(rf"(?:^|\s)({tails[cue]})$", fold(lines[following]))
+        if match:
+            lines[i] = f"{line.rstrip()} {lines[following][match.start(1):]}"
+            lines[following] = lines[following][: match.start(1)].rstrip()
+    return lines
+
+
 def clean_lines(text: str) -> list[str]:
     """Lines of `text` without markdown marks, with single spaces, stripped.
 
@@ -190,12 +215,15 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
             break
         if i >= start:
             indexes.append(i)
-    flat = " ".join(lines[i] for i in indexes)
+    # A date after "Place," is the issue date wherever it sits in the header (a PDF
+    # reader may give the right column after the Kính gửi list); a bare one only
+    # close under the Số line ("ngày 13/11/2025" in the body is a citation's).
+    wide = " ".join(lines[i] for i in _nonempty_indexes(lines, HEADER_LINES) if i >= start)
+    match = next((m for m in _date_pattern().finditer(fold(wide))
+                  if wide[: m.start()].rstrip().endswith(",")), None)
+    flat = wide if match is not None else " ".join(lines[i] for i in indexes)
     near = len(" ".join(lines[i] for i in indexes[:8]))
-    # A date after "Place," is the issue date wherever it sits in the header; a bare
-    # one only close under the Số line ("ngày 13/11/2025" in the body is a citation's).
     matches = list(_date_pattern().finditer(fold(flat)))
-    match = next((m for m in matches if flat[: m.start()].rstrip().endswith(",")), None)
     if match is None and found:
         # "... NGHỊ ĐỊNH SỐ 72/2020/NĐ-CP NGÀY 30 THÁNG 6 NĂM 2020" dates a cited text.
         own = (parse_number(lines)[1] or "").replace(" ", "")
@@ -264,6 +292,16 @@ def _ends_subject(line: str, subject_upper: bool) -> bool:
     )
 
 
+def _continues(taken: list[str], line: str) -> bool:
+    """Does `line`, after a blank line, continue the subject? OCR puts blank lines
+    between the lines of a block: a lower-case start continues, and so does a short
+    line after a line without closing punctuation, early in the block."""
+    if line[0].islower():
+        return True
+    return (len(taken) <= 3 and len(line) <= 60 and not taken[-1].endswith((".", ";", ":"))
+            and not line.endswith((".", ":")))
+
+
 def read_subject(lines: list[str], start: int) -> str | None:
     """The subject block beginning at `lines[start]`.
 
@@ -280,7 +318,7 @@ def read_subject(lines: list[str], start: int) -> str | None:
         if not line:
             blank_before = True
             continue
-        if taken and (_ends_subject(line, subject_upper) or (blank_before and not line[0].islower())):
+        if taken and (_ends_subject(line, subject_upper) or (blank_before and not _continues(taken, line))):
             break
         if not taken and _ends_subject(line, subject_upper) and not _starts_with(
                 line, header_vocabulary()["subject_cues"]):
@@ -330,10 +368,32 @@ def _motto_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
+def _strip_split_mottos(block: str) -> str:
+    """OCR of side-by-side columns can cut a motto in two lines with issuer words
+    between: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "TỈNH KON TUM VIỆT NAM".
+    Blank a motto's first words (three or more) and its remaining words at the end
+    of the next line."""
+    lines = block.split("\n")
+    for motto in header_vocabulary()["mottos"]:
+        words = [fold(w) for w in motto.split() if w not in "-–"]
+        for k in range(len(words) - 1, 2, -1):
+            head = re.compile(r"[\s\-–—]*".join(map(re.escape, words[:k])) + r"\s*$")
+            tail = re.compile(r"\s*" + r"[\s\-–—]*".join(map(re.escape, words[k:])) + r"\s*$")
+            for i, line in enumerate(lines[:-1]):
+                found_head = head.search(fold(line))
+                found_tail = tail.search(fold(lines[i + 1]))
+                if found_head and found_tail:
+                    lines[i] = line[: found_head.start()]
+                    lines[i + 1] = lines[i + 1][: found_tail.start()]
+    return "\n".join(lines)
+
+
 def strip_mottos(block: str) -> str:
     """Blank out the national motto (and rules under it) in a header block.
 
     >>> strip_mottos("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\nTỈNH KON TUM Độc lập - Tự do - Hạnh phúc").split()
+    ['ỦY', 'BAN', 'NHÂN', 'DÂN', 'TỈNH', 'KON', 'TUM']
+    >>> strip_mottos("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA\\nTỈNH KON TUM VIỆT NAM").split()
     ['ỦY', 'BAN', 'NHÂN', 'DÂN', 'TỈNH', 'KON', 'TUM']
     """
     folded = fold(block)
@@ -343,7 +403,7 @@ def strip_mottos(block: str) -> str:
             for k in range(match.start(), match.end()):
                 if chars[k] != "\n":
                     chars[k] = " "
-    return re.sub(r"(?m)^[\s\-_=*.…]+$", "", "".join(chars))
+    return re.sub(r"(?m)^[\s\-_=*.…]+$", "", _strip_split_mottos("".join(chars)))
 
 
 def _unit_head(line: str) -> str | None:
@@ -666,7 +726,7 @@ def extract_header(text: str) -> dict[str, Any]:
     >>> h["issuer"], h["doc_type"], h["doc_number"], h["issue_date"], h["subject"]
     ('Ủy ban nhân dân tỉnh Kon Tum', 'Công văn', '1923/UBND-NC', datetime.date(2022, 6, 21), 'Triển khai thực hiện các nhiệm vụ')
     """
-    lines = clean_lines(text)
+    lines = rejoin_split_dates(clean_lines(text))
     number, symbol, doc_number = parse_number(lines)
     place, issue_date, issue_year = parse_place_and_date(lines)
     subject_at = find_subject_line(lines)

@@ -68,6 +68,8 @@ def clean_lines(text: str) -> list[str]:
     """
     lines = []
     # A "|" separates the cells of a layout table (issuer | motto) in saved pages.
+    # pdfium writes \x02 for the hyphen that ends a line ("42/KH-" / "UBND").
+    text = text.replace("\x02", "-")
     for line in re.split(r"[\n\f\r|]", text):
         line = line.replace("**", "").replace("__", "")
         line = re.sub(r"_\{([^}]*)\}", r" \1", line)

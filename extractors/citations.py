@@ -42,7 +42,9 @@ def find_doc_numbers(text: str) -> list[re.Match[str]]:
     >>> [m.group(0) for m in find_doc_numbers("Thông báo số 650-TB/TU ngày 05/12/2022 và Quyết định số 30/2021/QĐ-UBND")]
     ['650-TB/TU', '30/2021/QĐ-UBND']
     """
-    # A symbol cut at the end of a line ("42/KH-" / "UBND") is one symbol.
+    # A symbol cut at the end of a line ("42/KH-" / "UBND") is one symbol; pdfium
+    # writes that hyphen as \x02.
+    text = text.replace("\x02", "-")
     text = re.sub(r"(?<=[A-ZĐ][/\-])[ \t]*\n[ \t]*(?=[A-ZĐ])", "", text) if "\n" in text else text
     return [m for m in DOC_NUMBER.finditer(text) if sum(c.isupper() for c in m.group("symbol")) >= 2]
 
@@ -94,6 +96,7 @@ def extract_citations(text: str) -> tuple[Citation, ...]:
     >>> c.doc_number, c.doc_type, c.issue_date, c.issuer
     ('42/KH-UBND', 'Kế hoạch', datetime.date(2023, 1, 6), 'Ủy ban nhân dân tỉnh')
     """
+    text = text.replace("\x02", "-")
     flat = re.sub(r"\s+", " ", re.sub(r"(?<=[A-ZĐ][/\-])[ \t]*\n[ \t]*(?=[A-ZĐ])", "", text))
     folded = fold(flat)
     lowered = flat.lower()

@@ -158,13 +158,18 @@ def decode_run(text: str, font: str | None) -> str:
     'cộng hoà xã hội'
     >>> decode_run("Ñoäc laäp", "VNI-Times")
     'Độc lập'
+    >>> decode_run("\uf0ae\uf0c9\uf06e", ".VnTime")  # the same bytes at U+F000 + byte
+    'đẫn'
     """
     encoding = encoding_of_font(font)
-    if encoding == "tcvn3":
-        return decode_tcvn3(text)
-    if encoding == "vni":
-        return decode_vni(text)
-    return text
+    if encoding is None:
+        return text
+    # Word stores text of fonts it treats as symbol fonts at U+F000 + byte.
+    text = text.translate(_PRIVATE_USE_BYTES)
+    return decode_tcvn3(text) if encoding == "tcvn3" else decode_vni(text)
+
+
+_PRIVATE_USE_BYTES = {0xF000 + b: b for b in range(0x20, 0x100)}
 
 
 # --- detection on text alone --------------------------------------------------------

@@ -1,8 +1,169 @@
-"""Obligations: deadlines, recurrence, targets, assignees. Placeholder until built."""
+"""Obligations of a letter: deadlines (with recurrence), targets and assigned tasks.
+
+`extract_obligations(text, document)` walks the numbered blocks of the body
+(`extractors.structure`), reads each clause with the deadline and target grammars
+(`extractors.deadlines`, `extractors.targets`) and names who must act
+(`extractors.assignees`). One row per deadline phrase, one per target value, and one
+`task` row for an assigned item that has neither.
+
+What is left out on purpose, because an analyst would have to delete it:
+- dates without a deadline cue (a cited letter's date, `có hiệu lực kể từ ngày ký`);
+- deadlines before the letter's own date (quoted from earlier letters);
+- `trong năm 2024` in the yearly plan for 2024: every item of that plan is due then,
+  so it is the targets' default due date rather than a deadline row of its own;
+- numbers in purpose (`Mục đích`) and review sections, and results already achieved.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+from dondoc.langdata import load_yaml
 from dondoc.models import DocumentRecord, TaskRecord
+from extractors.assignees import Assignees, find_assignees, normalize_agency
+from extractors.deadlines import Deadline, find_deadlines, find_recurrences
+from extractors.structure import Block, any_match, fold, split_blocks, split_clauses
+from extractors.targets import find_targets, target_due
+
+DATA = Path(__file__).parent / "data"
+
+
+def _structure() -> dict:
+    return load_yaml(DATA / "structure.yaml")
+
+
+def _targets() -> dict:
+    return load_yaml(DATA / "targets.yaml")
+
+
+def plan_year(document: DocumentRecord) -> int | None:
+    """The one year a yearly plan covers, from its subject; None for multi-year plans.
+
+    >>> plan_year(DocumentRecord("x", "x", "txt", "text", 1, subject="Ban hành Kế hoạch cải cách hành chính nhà nước tỉnh Kon Tum năm 2024"))
+    2024
+    >>> plan_year(DocumentRecord("x", "x", "txt", "text", 1, subject="Phát động phong trào thi đua giai đoạn 2023 - 2030")) is None
+    True
+    """
+    subject = fold(document.subject or "")
+    years = set(re.findall(r"\b(?:19|20)\d{2}\b", subject))
+    if len(years) != 1 or re.search(r"\d{4}\s*[-–]\s*\d{4}", subject):
+        return None
+    return int(years.pop())
+
+
+def letter_identity(document: DocumentRecord) -> str:
+    """What stays the same across re-scans and corrected versions of one letter.
+
+    Number, symbol, issuer and year; when the number is blank (a draft), symbol,
+    issuer and subject. Never the file's bytes or doc_id.
+
+    >>> letter_identity(DocumentRecord("a", "x", "txt", "text", 1, number="1923", symbol="UBND-NC", issuer="Ủy ban nhân dân tỉnh Kon Tum", issue_year=2022))
+    '1923|ubnd nc|uy ban nhan dan tinh kon tum|2022'
+    """
+    if document.number:
+        parts = [document.number, document.symbol, document.issuer, document.issue_year]
+    else:
+        parts = [document.symbol, document.issuer, document.subject]
+    return "|".join(_normalized(str(p or "")) for p in parts)
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", fold(text).lower()).strip()
+
+
+def task_id(identity: str, section: str | None, text: str, detail: str, ordinal: int = 0) -> str:
+    """Stable id of one obligation: letter identity + section + normalized text + what was read."""
+    key = "\x1f".join([identity, section or "", _normalized(text), _normalized(detail), str(ordinal)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _valid_deadline(d: Deadline, document: DocumentRecord, year_of_plan: int | None) -> bool:
+    if d.date is None:
+        return d.recurrence is not None
+    if document.issue_date and d.date < document.issue_date:
+        return False
+    if document.issue_year and d.date.year < document.issue_year:
+        return False
+    if year_of_plan and d.form == "năm" and d.date.year == year_of_plan and d.kind == "deadline":
+        return False
+    return True
+
+
+def _is_heading(block: Block) -> bool:
+    return block.level is not None and len(block.text) < 90 and not re.search(r"[.;]\s*$", block.text)
+
+
+def _clause_text(text: str, start: int, end: int) -> str:
+    return re.sub(r"\s+", " ", text[start:end]).strip(" ;")
 
 
 def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord, ...]:
-    return ()
+    """Rows of the tasks table for one letter (status, overdue, next_due come later)."""
+    structure, targets_data = _structure(), _targets()
+    year_of_plan = plan_year(document)
+    identity = letter_identity(document)
+    default_assignees = tuple(normalize_agency(a) for a in document.addressees)
+    rows: list[dict] = []
+    for block in split_blocks(text):
+        headings = block.headings
+        if any(any_match(structure["purpose_headings"], h) for h in headings):
+            continue
+        review = any(any_match(structure["review_headings"], h) for h in headings)
+        target_section = any(any_match(targets_data["target_headings"], h) for h in headings) or (
+            any_match(targets_data["target_headings"], block.text[:60]) and ":" in block.text[:60])
+        who: Assignees = find_assignees(block.text, headings)
+        assignees = who.assignees or default_assignees
+        base = {"section": block.section, "assignees": assignees, "lead_assignee": who.lead,
+                "support_assignees": who.support}
+        found_any = False
+        for start, end in split_clauses(block.text):
+            clause = block.text[start:end]
+            sentence = _clause_text(block.text, start, end)
+            deadlines = [d for d in find_deadlines(clause, document.issue_date, document.issue_year)
+                         if _valid_deadline(d, document, year_of_plan)]
+            targets = () if review else find_targets(clause, target_section, document.issue_year)
+            if targets:
+                due, due_text = target_due(clause)
+                dated = [d for d in deadlines if d.date]
+                if due is None and dated:
+                    due, due_text = dated[0].date, dated[0].text
+                if due is None and year_of_plan:
+                    due = dt.date(year_of_plan, 12, 31)
+                for t in targets:
+                    rows.append({**base, "kind": "target", "text": sentence, "deadline": due, "deadline_text": due_text,
+                                 "deadline_kind": "deadline" if due else None, "target_value": t.value,
+                                 "target_value_max": t.value_max, "target_unit": t.unit,
+                                 "target_comparator": t.comparator, "detail": t.text})
+                found_any = True
+                continue
+            for d in deadlines:
+                rows.append({**base, "kind": "deadline", "text": sentence, "deadline": d.date,
+                             "deadline_text": d.text, "deadline_kind": d.kind, "recurrence": d.recurrence,
+                             "detail": d.text})
+                found_any = True
+            if not deadlines:
+                for rule, r_start, r_end in find_recurrences(clause):
+                    if "BYMONTH" in rule:  # "dự kiến tháng 7 hằng năm": a yearly date with no year
+                        rows.append({**base, "kind": "deadline", "text": sentence, "deadline": None,
+                                     "deadline_text": clause[r_start:r_end], "deadline_kind": "deadline",
+                                     "recurrence": rule, "detail": clause[r_start:r_end]})
+                        found_any = True
+        if not found_any and who.assignees and not _is_heading(block) and not review:
+            rows.append({**base, "kind": "task", "text": _clause_text(block.text, 0, len(block.text)), "detail": ""})
+    return tuple(_to_records(rows, document, identity))
+
+
+def _to_records(rows: list[dict], document: DocumentRecord, identity: str) -> list[TaskRecord]:
+    seen: dict[str, int] = {}
+    records = []
+    for row in rows:
+        detail = row.pop("detail")
+        first = task_id(identity, row["section"], row["text"], f"{row['kind']}|{detail}")
+        ordinal = seen.get(first, 0)
+        seen[first] = ordinal + 1
+        records.append(TaskRecord(
+            task_id=first if ordinal == 0 else task_id(identity, row["section"], row["text"], f"{row['kind']}|{detail}", ordinal),
+            doc_id=document.doc_id, doc_number=document.doc_number, **row))
+    return records

@@ -65,6 +65,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+def _unit_name(folded_unit: str) -> str:
+    """The unit as written in targets.yaml, so OCR without marks still says `bậc`."""
+    data = _data()
+    for unit in list(data["rank_units"]) + list(data["counted_nouns"]):
+        if fold(unit).lower() == folded_unit.lower():
+            return unit
+    return folded_unit
+
+
 def _comparator(folded: str, start: int, end: int) -> str:
     """`>=`, `>`, `<=`, `<` or `=` from the words right before or after a number."""
     before = folded[max(0, start - 40):start]
@@ -131,9 +140,9 @@ def find_targets(text: str, in_target_section: bool = False, issue_year: int | N
             if 0 < a < b:
                 candidates.append((m.start(), m.end(), round(100 * a / b, 2), None, "%"))
         for m in pats["rank"].finditer(folded):
-            candidates.append((m.start(), m.end(), parse_number(m.group("num"), False), None, text[m.start("unit"):m.end("unit")].lower()))
+            candidates.append((m.start(), m.end(), parse_number(m.group("num"), False), None, _unit_name(m.group("unit"))))
         for m in pats["count"].finditer(folded):
-            candidates.append((m.start(), m.end(), parse_number(m.group("num"), False), None, text[m.start("unit"):m.end("unit")]))
+            candidates.append((m.start(), m.end(), parse_number(m.group("num"), False), None, _unit_name(m.group("unit"))))
     left = 0
     for start, end, value, value_max, unit in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
         if not free(start, end):

@@ -1,0 +1,64 @@
+"""Deadline and target precision/recall/F1 of extract_obligations on gold letters.
+
+usage: .venv/bin/python benchmarks/obligations.py [-v]
+
+Scores the seed letters (tests/fixtures/gold, clean text: 000's true text, 002-004;
+001 is accent-less OCR and is scored on its raw text as a robustness figure) and our
+own gold for corpus letters (tests/gold/lm), with the header fields taken from the
+gold so only the obligations are measured. Prints letters/s as well.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors.obligations import extract_obligations  # noqa: E402
+from tests.extractors.gold_scoring import (  # noqa: E402
+    document_from_gold, f1, load_gold, score_deadlines, score_targets)
+
+
+def text_for(gold_path: Path) -> Path | None:
+    for candidate in (gold_path.with_suffix(".txt"), ROOT / "tests/fixtures/seeds" / (gold_path.stem + ".txt")):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def run(gold_dir: Path, verbose: bool) -> None:
+    dl, tg, rec = [0, 0, 0], [0, 0, 0], [0, 0]
+    started, n = time.perf_counter(), 0
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        text_path = text_for(gold_path)
+        if text_path is None:
+            continue
+        gold = load_gold(gold_path)
+        rows = extract_obligations(text_path.read_text(encoding="utf-8"), document_from_gold(gold))
+        n += 1
+        d = score_deadlines(rows, gold)
+        t = score_targets(rows, gold)
+        dl = [a + b for a, b in zip(dl, d[:3])]
+        tg = [a + b for a, b in zip(tg, t)]
+        rec = [rec[0] + d[3], rec[1] + d[4]]
+        print(f"  {gold_path.stem}: deadlines {d[0]}/{d[2]} found, {d[1]} predicted; "
+              f"targets {t[0]}/{t[2]} found, {t[1]} predicted")
+        if verbose:
+            for r in rows:
+                if r.kind != "task":
+                    print(f"      {r.kind:8} {r.section or '-':8} {r.deadline} {r.recurrence or ''} "
+                          f"{r.target_value} {r.target_unit or ''} | {r.deadline_text or ''} | {r.text[:90]}")
+    elapsed = time.perf_counter() - started
+    for name, counts in (("deadlines", dl), ("targets", tg)):
+        p, r, f = f1(*counts)
+        print(f"{gold_dir}: {name} P {p:.2f} R {r:.2f} F1 {f:.2f}")
+    print(f"{gold_dir}: recurrence right {rec[0]}/{rec[1]}; {n / elapsed:.1f} letters/s")
+
+
+if __name__ == "__main__":
+    verbose = "-v" in sys.argv
+    run(ROOT / "tests/fixtures/gold", verbose)
+    if (ROOT / "tests/gold/lm").exists():
+        run(ROOT / "tests/gold/lm", verbose)

@@ -1,0 +1,193 @@
+"""Who must do an obligation: the assignees, the lead unit and the supporting units.
+
+Letters name them in a few set ways: a heading (`2. Sở Nội vụ`), a lead-in
+(`Ủy ban nhân dân tỉnh yêu cầu: 1. Thủ trưởng các cơ quan ...:`), a request
+(`Giao Sở Tài chính ...`, `Đề nghị Ủy ban MTTQ ...`), the subject of the sentence
+(`Sở Nội vụ chủ trì, phối hợp với ...`). Names are expanded (`UBND` → `Ủy ban nhân dân`)
+with `extractors.names.expand_abbreviations` and made canonical with the gazetteer in
+`extractors/data/agencies.yaml`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dondoc.langdata import load_yaml
+from extractors.names import expand_abbreviations
+from extractors.structure import compile_folded, fold
+
+DATA = Path(__file__).parent / "data" / "agencies.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Assignees:
+    assignees: tuple[str, ...] = ()
+    lead: str | None = None
+    support: tuple[str, ...] = ()
+
+
+def _data() -> dict:
+    return load_yaml(DATA)
+
+
+@functools.cache
+def _head_regex() -> re.Pattern[str]:
+    words = sorted((fold(w) for w in _data()["head_words"]), key=len, reverse=True)
+    return re.compile(rf"^(?:{'|'.join(re.escape(w) for w in words)})(?!\w)")
+
+
+@functools.cache
+def _action_regex() -> re.Pattern[str]:
+    words = sorted((fold(w) for w in _data()["action_words"]), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE)
+
+
+@functools.cache
+def _canonical() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rules = []
+    for name, variants in _data()["canonical"].items():
+        for v in variants:
+            rules.append((re.compile(rf"(?<![\w&]){re.escape(v)}(?![\w&])"), name))
+    return tuple(rules)
+
+
+def normalize_agency(name: str) -> str:
+    """Full, canonical form of an agency name.
+
+    >>> normalize_agency("UBND các huyện, thành phố;")
+    'Ủy ban nhân dân các huyện, thành phố'
+    >>> normalize_agency("Sở TT&TT")
+    'Sở Thông tin và Truyền thông'
+    """
+    text = re.sub(r"\(\d+\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", name)
+    text = re.sub(r"\((?:qua|gồm|trừ)[^)]*\)", "", text)
+    for pattern, canonical in _canonical():
+        text = pattern.sub(canonical, text)
+    text = expand_abbreviations(text)
+    return re.sub(r"\s+", " ", text).strip(" ,;:.-–")
+
+
+def starts_with_agency(text: str) -> bool:
+    """True when `text` opens with an agency or an office-holder.
+
+    >>> starts_with_agency("Sở Nội vụ chủ trì"), starts_with_agency("Tổ chức quán triệt")
+    (True, False)
+    """
+    folded = fold(text.lstrip(" -+*"))
+    if _head_regex().match(folded) is None:
+        return False
+    # "Tổ chức ..." and "Ban hành ..." open with a head word but are actions.
+    return _action_regex().match(folded) is None
+
+
+def split_agencies(text: str) -> tuple[str, ...]:
+    """Split a list of units at commas, semicolons and `và` followed by a capital.
+
+    `các huyện, thành phố` stays whole: its second part is lower-case.
+
+    >>> split_agencies("Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh, Trưởng Ban Quản lý Khu kinh tế tỉnh, Chủ tịch Ủy ban nhân dân các huyện, thành phố")
+    ('Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh', 'Trưởng Ban Quản lý Khu kinh tế tỉnh', 'Chủ tịch Ủy ban nhân dân các huyện, thành phố')
+    """
+    parts = re.split(r"\s*(?:[,;]|\bvà\b)\s+(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])", text)
+    names = [normalize_agency(p) for p in parts]
+    return tuple(n for n in names if len(n) > 2)
+
+
+def _first_action(text: str, folded: str) -> int | None:
+    """Offset of the first action word written in lower case ("Ban Chỉ đạo" is a name)."""
+    for m in _action_regex().finditer(folded):
+        if text[m.start()].islower():
+            return m.start()
+    return None
+
+
+def subject_of(text: str) -> str | None:
+    """The unit(s) a sentence opens with, up to the first action word.
+
+    >>> subject_of("Ban Chỉ đạo Cải cách hành chính tỉnh tổ chức phát động Phong trào thi đua")
+    'Ban Chỉ đạo Cải cách hành chính tỉnh'
+    >>> subject_of("Tổ chức quán triệt sâu rộng") is None
+    True
+    """
+    data = _data()
+    body = text.lstrip(" -+*")
+    offset = len(text) - len(body)
+    folded = fold(body)
+    request = None
+    for cue in data["request_cues"]:
+        request = compile_folded(cue).match(folded)
+        if request:
+            break
+    start = request.end() if request else 0
+    if not request and not starts_with_agency(body):
+        return None
+    rest = folded[start:]
+    colon = rest.find(":")
+    action = _first_action(body[start:], rest)
+    ends = [e for e in (colon if colon >= 0 else None, action) if e is not None]
+    end = min(ends) if ends else None
+    if end is None or end < 3:
+        return None
+    subject = text[offset + start: offset + start + end].strip(" ,")
+    return subject if len(subject) >= 3 and len(subject) < 300 else None
+
+
+def heading_assignees(heading: str) -> tuple[str, ...]:
+    """Units a heading or lead-in assigns to the items under it.
+
+    >>> heading_assignees("Sở Nội vụ")
+    ('Sở Nội vụ',)
+    >>> heading_assignees("Căn cứ nội dung Kế hoạch này, Ủy ban nhân dân tỉnh yêu cầu:")
+    ()
+    >>> heading_assignees("để Phong trào đạt kết quả tốt, Ban Chỉ đạo yêu cầu các Thành viên Ban Chỉ đạo(1), Thủ trưởng các đơn vị, địa phương:")
+    ('các Thành viên Ban Chỉ đạo', 'Thủ trưởng các đơn vị, địa phương')
+    """
+    data = _data()
+    folded = fold(heading)
+    for cue in data["leadin_cues"]:
+        m = compile_folded(cue).search(folded)
+        if m:
+            return split_agencies(heading[m.start("who"):m.end("who")])
+    subject = subject_of(heading)
+    if subject:
+        return split_agencies(subject)
+    text = heading.strip().rstrip(":")
+    if starts_with_agency(text) and len(text) < 200 and not re.search(r"[.;]\s", text):
+        return split_agencies(text)
+    return ()
+
+
+def find_assignees(text: str, headings: tuple[str, ...] = ()) -> Assignees:
+    """Assignees of one obligation: its own subject, else the nearest heading that names units.
+
+    >>> a = find_assignees("Chủ trì, phối hợp với Sở Tài chính, Văn phòng Ủy ban nhân dân tỉnh tham mưu Ủy ban nhân dân tỉnh", ("TỔ CHỨC THỰC HIỆN", "Sở Nội vụ"))
+    >>> a.lead, a.support
+    ('Sở Nội vụ', ('Sở Tài chính', 'Văn phòng Ủy ban nhân dân tỉnh'))
+    >>> find_assignees("Giao Sở Nội vụ chủ trì, theo dõi, đôn đốc việc triển khai chỉ đạo này.").lead
+    'Sở Nội vụ'
+    """
+    data = _data()
+    own = subject_of(text)
+    if own:
+        assignees = split_agencies(own)
+    else:
+        assignees = ()
+        for heading in reversed(headings):
+            assignees = heading_assignees(heading)
+            if assignees:
+                break
+    folded = fold(text)
+    lead = None
+    m = compile_folded(data["lead_cue"]).search(folded)
+    if m and assignees:
+        lead = assignees[0]
+    support: tuple[str, ...] = ()
+    s = compile_folded(data["support_cue"]).search(folded)
+    if s:
+        end = compile_folded(data["support_end"]).search(folded, s.end())
+        chunk = text[s.end(): end.start() if end else len(text)]
+        if starts_with_agency(chunk):
+            support = split_agencies(chunk)
+    return Assignees(assignees=assignees, lead=lead, support=support)

@@ -180,8 +180,15 @@ def _place_before(text: str) -> str | None:
 
     >>> _place_before("Số: 12/SGDĐT-VP Thành phố Hồ Chí Minh")
     'Thành phố Hồ Chí Minh'
+    >>> _place_before("trên địa bàn tỉnh Kon Tum\\nKon Tum")
+    'Kon Tum'
     """
-    tokens = text.split()
+    text_lines = text.split("\n")
+    tokens = text_lines[-1].split()
+    # "Hà" / "Nội, ngày": a place cut after its first word by a narrow text box.
+    if len(tokens) == 1 and len(text_lines) > 1 and re.fullmatch(r"[^\W\d_]+", text_lines[-2].strip()) \
+            and text_lines[-2].strip()[:1].isupper():
+        tokens = [text_lines[-2].strip()] + tokens
     words: list[str] = []
     while tokens and len(words) < 5:
         word = tokens[-1]
@@ -220,11 +227,11 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
     # A date after "Place," is the issue date wherever it sits in the header (a PDF
     # reader may give the right column after the Kính gửi list); a bare one only
     # close under the Số line ("ngày 13/11/2025" in the body is a citation's).
-    wide = " ".join(lines[i] for i in _nonempty_indexes(lines, HEADER_LINES) if i >= start)
+    wide = "\n".join(lines[i] for i in _nonempty_indexes(lines, HEADER_LINES) if i >= start)
     match = next((m for m in _date_pattern().finditer(fold(wide))
                   if wide[: m.start()].rstrip().endswith(",")), None)
-    flat = wide if match is not None else " ".join(lines[i] for i in indexes)
-    near = len(" ".join(lines[i] for i in indexes[:8]))
+    flat = wide if match is not None else "\n".join(lines[i] for i in indexes)
+    near = len("\n".join(lines[i] for i in indexes[:8]))
     matches = list(_date_pattern().finditer(fold(flat)))
     if match is None and found:
         # "... NGHỊ ĐỊNH SỐ 72/2020/NĐ-CP NGÀY 30 THÁNG 6 NĂM 2020" dates a cited text.

@@ -102,3 +102,10 @@ def test_no_clean_document_is_edited():
     assert len(paths) > 560
     edited = [p.name for p in paths if repair_font_map(t := p.read_text(encoding="utf-8")) != t]
     assert edited == []
+
+
+def test_accentless_ocr_scan_is_left_to_diacritic_restoration():
+    """Seed 001 has stray OCR symbols (`hi¢n`, `k¥`) but almost no marks: not a font map."""
+    scan = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8")
+    assert not looks_font_mapped(scan)
+    assert repair_font_map(scan) == scan

@@ -6,13 +6,17 @@ code points (ệ Ỉ ỉ -> ß à á, all shifted by 0x1DE8). Which runs are hit
 on the font, so the table differs per file, and even per font inside a file
 (`ß` is `ệ` in `vißc` but `ộ` in `Đßc`). Nothing here knows a table. Instead:
 
-1. **Detect** tokens that cannot be Vietnamese: a letter outside the Vietnamese
-   alphabet (`ß`, `¾`, `Ā`), or a case break (`TàNH`). Clean text has almost none,
-   and takes the fast path.
+1. **Detect** tokens that cannot be Vietnamese: a character outside the Vietnamese
+   alphabet that one shift turns into a syllable (`ß`, `¾`, `Ā`), or a case break
+   (`TàNH`), in a text whose words mostly carry marks (an accent-less OCR scan
+   with stray `¢` is diacritic restoration's). Clean text has none, and takes the
+   fast path.
 2. **Infer offsets**: for each such token, every single-character shift that
-   turns it into a valid syllable votes for its offset. Offsets many tokens
-   agree on are this file's offsets; the damaged characters that voted for an
-   offset, plus neighbours in the same code-point run, form its domain.
+   turns it into a valid syllable votes for its offset, weighted by the model's
+   belief in that reading between its neighbours. Offsets many tokens agree on
+   are this file's offsets; the damaged characters that voted for an offset,
+   plus neighbours in the same code-point run, form its domain. Then valid
+   syllables the model finds unlikely in context may vote too (`Sá: 42`).
 3. **Choose in context**: every token touched by a domain gets candidates (each
    character kept or shifted by an inferred offset, keeping only syllables), and
    a beam search with the syllable trigram model picks the reading. A token that

@@ -48,7 +48,7 @@ def split_documents() -> tuple[list[str], list[str]]:
     return train, held
 
 
-def main() -> None:
+def main(out_dir: Path = HERE) -> None:
     train_files, held = split_documents()
     runs = []
     for name in train_files:
@@ -57,22 +57,22 @@ def main() -> None:
     meta = {**PARAMS, "sources_sha256": lm.sources_digest(CORPUS, train_files, PARAMS), "training_documents": len(train_files),
             "held_out_documents": len(held), "training_syllables": sum(map(len, runs)),
             "discounts": tables["discounts"]}
-    lm.save_model(tables, meta, HERE / "syllable_lm.npz")
+    lm.save_model(tables, meta, out_dir / "syllable_lm.npz")
 
     counts = tables["counts"]
-    with open(HERE / "syllable_counts.tsv", "w", encoding="utf-8", newline="") as f:
+    with open(out_dir / "syllable_counts.tsv", "w", encoding="utf-8", newline="") as f:
         f.write("# Syllable counts in the training documents of lm_corpus/ (written by build_lm.py).\n")
         f.write("syllable\tcount\n")
         for syl in sorted(counts, key=lambda s: (-counts[s], s)):
             f.write(f"{syl}\t{counts[syl]}\n")
-    with open(HERE / "lm_heldout.tsv", "w", encoding="utf-8", newline="") as f:
+    with open(out_dir / "lm_heldout.tsv", "w", encoding="utf-8", newline="") as f:
         f.write("# Documents of lm_corpus/ kept out of LM training (written by build_lm.py):\n")
         f.write("# every 10th manifest row, plus documents sharing its document number.\n")
         f.write("file\n")
         for name in held:
             f.write(name + "\n")
     print(f"trained on {len(train_files)} documents, {meta['training_syllables']} syllables; "
-          f"held out {len(held)}; n-grams {lm.load_model.__wrapped__(HERE / 'syllable_lm.npz').meta['ngrams']}")
+          f"held out {len(held)}; n-grams {[len(tables[n]) for n in ('unigram', 'bigram', 'trigram')]}")
 
 
 if __name__ == "__main__":

@@ -72,3 +72,16 @@ def test_training_on_a_tiny_corpus_gives_a_normalised_model():
     tables = lm.train([["ủy", "ban", "nhân", "dân"], ["ủy", "ban", "thường", "vụ"]], vocabulary_size=10)
     p = {w: math.exp(lp) for (h, w), lp in tables["bigram"].items() if h == "ban"}
     assert p["nhân"] == p["thường"]
+
+
+def test_rebuilding_gives_the_shipped_files(tmp_path):
+    """The committed model, counts and held-out list are exactly what build_lm.py writes."""
+    import numpy as np
+
+    _build_script().main(tmp_path)
+    for name in ("syllable_counts.tsv", "lm_heldout.tsv"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (DATA / name).read_text(encoding="utf-8"), name
+    with np.load(tmp_path / "syllable_lm.npz") as built, np.load(DATA / "syllable_lm.npz") as shipped:
+        assert sorted(built.files) == sorted(shipped.files)
+        for name in built.files:
+            assert np.array_equal(built[name], shipped[name]), name

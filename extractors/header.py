@@ -182,13 +182,21 @@ def _place_before(text: str) -> str | None:
     'Thành phố Hồ Chí Minh'
     >>> _place_before("trên địa bàn tỉnh Kon Tum\\nKon Tum")
     'Kon Tum'
+    >>> _place_before("Số: 172/KH-UBND\\nThành phố Hồ Chí\\nMinh")
+    'Thành phố Hồ Chí Minh'
     """
     text_lines = text.split("\n")
     tokens = text_lines[-1].split()
-    # "Hà" / "Nội, ngày": a place cut after its first word by a narrow text box.
-    if len(tokens) == 1 and len(text_lines) > 1 and re.fullmatch(r"[^\W\d_]+", text_lines[-2].strip()) \
-            and text_lines[-2].strip()[:1].isupper():
-        tokens = [text_lines[-2].strip()] + tokens
+    levels = {fold(v) for v in header_vocabulary()["admin_levels"]}
+    # "Thành phố Hồ" / "Chí Minh, ngày": a place cut by a narrow text box. The line
+    # above belongs to it only when it is all place words ("tỉnh Kon Tum" ending a
+    # subject line does not).
+    if len(text_lines) > 1 and len(tokens) <= 3:
+        above = text_lines[-2].split()
+        body = above[2:] if len(above) > 2 and fold(" ".join(above[:2])) in levels else above
+        if body and len(above) <= 5 and above[0][:1].isupper() and all(
+                w[:1].isupper() and not any(c.isdigit() or c in "/:" for c in w) for w in body):
+            tokens = above + tokens
     words: list[str] = []
     while tokens and len(words) < 5:
         word = tokens[-1]
@@ -436,7 +444,9 @@ def split_units(lines: list[str]) -> list[str]:
     for line in lines:
         head = _unit_head(line)
         # A unit that is only a head word ("VĂN PHÒNG") is still being written.
-        open_unit = units and (_unit_head(units[-1]) or "") and fold(units[-1]) == fold(_unit_head(units[-1]) or "")
+        # A unit that is a head word or part of one ("VĂN PHÒNG", "ỦY") is still being written.
+        open_unit = bool(units) and any(fold(h).startswith(fold(units[-1]))
+                                        for h in header_vocabulary()["unit_heads"])
         if units and (head is None or open_unit):
             units[-1] = f"{units[-1]} {line}"
         else:
@@ -603,11 +613,21 @@ def _parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None, li
         beside.append(first)
         first = ""
     candidates = ([first] if first else []) + lines[start + 1:]
+    prev = ""
     for offset, line in enumerate(candidates):
         if not line:
             continue
-        if line[0] not in "-+•–" and not (entries and line[0].islower()):
+        open_entry = (bool(entries) and not prev.rstrip().endswith((";", ".", ":"))
+                      and not _starts_with(line, vocabulary["signer_prefixes"])
+                      and fold(line) not in {fold(t) for t in vocabulary["titles"]})
+        if line[0] not in "-+•–" and not (entries and (line[0].islower() or open_entry)):
             break
+        joiner = ", " if prev.rstrip().endswith(",") else " "
+        prev = line
+        if line[0] not in "-+•–":  # the entry above goes on: "Trợ lý TTg," / "QHĐP, KTTH;"
+            last = start + offset + (0 if first else 1)
+            entries[-1] = marker.sub("", f"{entries[-1]}{joiner}{_list_entry(line).split(';')[0]}").rstrip(" :.,;")
+            continue
         last = start + offset + (0 if first else 1)
         entry = _list_entry(line)
         # A signature column printed beside the list follows the entry's ";".
@@ -690,7 +710,7 @@ def find_signature(lines: list[str], after: int | None) -> int | None:
     if after is not None:
         for i in range(after + 1, min(len(lines), after + 15)):
             line = lines[i]
-            plain_upper = _is_upper(line) and len(line.split()) >= 2 and not re.search(r"[\d()]", line)
+            plain_upper = _is_upper(line) and len(line.split()) >= 2 and not re.search(r"[\d();,]", line)
             if line and (_starts_with(line, prefixes) or fold(line) in titles or plain_upper):
                 return i
     for i in range(len(lines) - 1, HEADER_LINES // 2, -1):

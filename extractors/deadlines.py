@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import holidays
@@ -44,6 +44,7 @@ class Deadline:
     recurrence: str | None = None
     form: str | None = None
     explicit_year: bool = True
+    strong: bool = False  # read after a cue that binds even inside a target clause
 
 
 def _grammar() -> dict:
@@ -201,7 +202,8 @@ def find_deadlines(text: str, issue_date: dt.date | None = None,
                     kind = "period"
             date, explicit = _resolve(form, groups, cue_kind, issue_date, issue_year)
             found.append(Deadline(date=date, text=text[cue.start():m.end()], start=cue.start(), end=m.end(),
-                                  kind=kind, form=form["name"], explicit_year=explicit))
+                                  kind=kind, form=form["name"], explicit_year=explicit,
+                                  strong=bool(cues[index].get("strong"))))
             taken_until = m.end()
             break
     return tuple(_with_recurrence(text, d, issue_date) for d in found)
@@ -219,10 +221,42 @@ def _with_recurrence(text: str, deadline: Deadline, issue_date: dt.date | None) 
                 rule = f"FREQ=YEARLY;BYMONTH={deadline.date.month}"
                 if deadline.form and "ngay" in fold(deadline.form):
                     rule += f";BYMONTHDAY={deadline.date.day}"
-            return Deadline(date=deadline.date, text=deadline.text, start=deadline.start, end=deadline.end,
-                            kind=deadline.kind, recurrence=rule, form=deadline.form,
-                            explicit_year=deadline.explicit_year)
+            return replace(deadline, recurrence=rule)
     return deadline
+
+
+def row_deadline(text: str, issue_date: dt.date | None = None,
+                 issue_year: int | None = None) -> Deadline | None:
+    """The bare date a task-table row ends with (its "Thời gian thực hiện" cell).
+
+    >>> row_deadline("Tổ chức điều chỉnh quy hoạch Ban Quản lý các khu công nghệ cao Quý III Năm 2026").date
+    datetime.date(2026, 9, 30)
+    >>> d = row_deadline("Khảo sát thực trạng hạ tầng viễn thông Sở Công Thương Quý IV/2025- Quý II/2026")
+    >>> d.date, d.kind
+    (datetime.date(2026, 6, 30), 'period')
+    >>> row_deadline("Thực hiện khảo sát, công bố kết quả Hàng năm") is None
+    True
+    """
+    folded = fold(text).rstrip(" .;")
+    best: tuple[int, dict, re.Match[str]] | None = None
+    for form in _grammar()["date_forms"]:
+        if form["resolve"] == "relative":
+            continue
+        for m in compile_folded(rf"(?:{form['pattern']})\s*$").finditer(folded):
+            if best is None or m.start() < best[0]:
+                best = (m.start(), form, m)
+    if best is None:
+        return None
+    start, form, m = best
+    groups = {k: (text[m.start(k):m.end(k)] if v is not None else None) for k, v in m.groupdict().items()}
+    date, explicit = _resolve(form, groups, "deadline", issue_date, issue_year)
+    if date is None:
+        return None
+    before = folded[:start].rstrip()
+    kind = "period" if before.endswith(("-", "–")) and any(
+        compile_folded(rf"(?:{f['pattern']})\s*[-–]$").search(before) for f in _grammar()["date_forms"]) else "deadline"
+    return Deadline(date=date, text=text[start:m.end()], start=start, end=m.end(), kind=kind, form=form["name"],
+                    explicit_year=explicit, strong=True)
 
 
 def parse_deadline(text: str, issue_date: dt.date | None = None,

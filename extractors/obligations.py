@@ -23,7 +23,7 @@ from pathlib import Path
 from dondoc.langdata import load_yaml
 from dondoc.models import DocumentRecord, TaskRecord
 from extractors.assignees import Assignees, find_assignees, normalize_agency
-from extractors.deadlines import Deadline, find_deadlines, find_recurrences
+from extractors.deadlines import Deadline, find_deadlines, find_recurrences, row_deadline
 from extractors.structure import Block, any_match, fold, split_blocks, split_clauses
 from extractors.targets import find_targets, target_due
 
@@ -106,8 +106,14 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
     identity = letter_identity(document)
     default_assignees = tuple(normalize_agency(a) for a in document.addressees)
     rows: list[dict] = []
+    table_annex: str | None = None  # the Phụ lục whose table has a deadline column
     for block in split_blocks(text):
         headings = block.headings
+        annex = block.section if block.section and block.section.startswith("Phụ lục") else None
+        if annex and any_match(structure["deadline_columns"], block.text) and len(block.text) < 40:
+            table_annex = annex
+            continue
+        in_table = annex is not None and annex == table_annex
         if any(any_match(structure["purpose_headings"], h) for h in headings):
             continue
         review = any(any_match(structure["review_headings"], h) for h in headings)
@@ -121,11 +127,15 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
         for start, end in split_clauses(block.text):
             clause = block.text[start:end]
             sentence = _clause_text(block.text, start, end)
-            deadlines = [d for d in find_deadlines(clause, document.issue_date, document.issue_year)
-                         if _valid_deadline(d, document, year_of_plan)]
+            deadlines = [] if _is_heading(block) else [
+                d for d in find_deadlines(clause, document.issue_date, document.issue_year)
+                if _valid_deadline(d, document, year_of_plan)]
             targets = () if review else find_targets(clause, target_section, document.issue_year)
             if targets:
                 due, due_text = target_due(clause)
+                for heading in reversed(headings):  # "1. Mục tiêu đến hết năm 2026"
+                    if due is None and len(heading) < 100:
+                        due, due_text = target_due(heading)
                 dated = [d for d in deadlines if d.date]
                 if due is None and dated:
                     due, due_text = dated[0].date, dated[0].text
@@ -137,7 +147,7 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
                                  "target_value_max": t.value_max, "target_unit": t.unit,
                                  "target_comparator": t.comparator, "detail": t.text})
                 found_any = True
-                continue
+                deadlines = [d for d in deadlines if d.strong]  # "..., hoàn thành trước 30/11/2025"
             for d in deadlines:
                 rows.append({**base, "kind": "deadline", "text": sentence, "deadline": d.date,
                              "deadline_text": d.text, "deadline_kind": d.kind, "recurrence": d.recurrence,
@@ -150,6 +160,13 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
                                      "deadline_text": clause[r_start:r_end], "deadline_kind": "deadline",
                                      "recurrence": rule, "detail": clause[r_start:r_end]})
                         found_any = True
+        if in_table and not found_any and not _is_heading(block):
+            d = row_deadline(block.text, document.issue_date, document.issue_year)
+            if d is not None and _valid_deadline(d, document, None):
+                rows.append({**base, "kind": "deadline", "text": _clause_text(block.text, 0, len(block.text)),
+                             "deadline": d.date, "deadline_text": d.text, "deadline_kind": d.kind,
+                             "recurrence": None, "detail": d.text})
+                found_any = True
         if not found_any and who.assignees and not _is_heading(block) and not review:
             rows.append({**base, "kind": "task", "text": _clause_text(block.text, 0, len(block.text)), "detail": ""})
     return tuple(_to_records(rows, document, identity))

@@ -31,6 +31,7 @@ _PLUS = re.compile(r"^[+*]\s*(?=\S)")
 _SUPERSCRIPT_NOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
 _NUMBERED_NOTE = re.compile(r"^(?:\d{1,2}|\(\d{1,2}\))\s+[A-ZĐÀ-Ỹ]")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+ROW_BREAK = "\x00"  # ends a paragraph when the next line opens with a capital (a new table row)
 _MARKDOWN = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|_\{([^}]*)\}")
 
 
@@ -96,6 +97,9 @@ def clean_lines(text: str) -> list[str]:
 
     >>> clean_lines("Sở Nội vụ theo dõi.\\n                         \\n1 Theo Quyết định số 287/QĐ-UBND.\\n- Cập nhật")
     ['Sở Nội vụ theo dõi.', '', '- Cập nhật']
+
+    A bare number line is a page number or a table row's number; it is kept as
+    `ROW_BREAK`, which `reflow` turns into a paragraph break before a capital.
     """
     lines = text.replace("\f", "\n").replace("\r", "").split("\n")
     out: list[str] = []
@@ -112,7 +116,10 @@ def clean_lines(text: str) -> list[str]:
         elif in_note and (not line or marker_of(line)[0] is not None):
             in_note = False
         previous_raw = raw if (raw.strip() or is_separator or not in_note) else previous_raw
-        if in_note or _PAGE_NUMBER.match(line):
+        if in_note:
+            continue
+        if _PAGE_NUMBER.match(line):
+            out.append(ROW_BREAK)  # a page number, or the TT cell of a table row
             continue
         out.append(line)
     return out
@@ -132,7 +139,8 @@ def marker_of(line: str) -> tuple[float | None, str | None, str]:
     for item in _structure_data()["named_markers"]:
         m = compile_folded(item["pattern"]).match(folded)
         if m:
-            return float(item["level"]), item["prefix"] + line[m.start("label"):m.end("label")], line[m.end():].strip(" .:-")
+            label = item["prefix"] + line[m.start("label"):m.end("label")] if m.group("label") else item["prefix"].strip()
+            return float(item["level"]), label, line[m.end():].strip(" .:-")
     m = _ROMAN.match(line)
     if m:
         return 1, m.group("label"), line[m.end():]
@@ -176,7 +184,11 @@ def reflow(lines: list[str]) -> list[str]:
     ['1. Tổ chức quán triệt sâu rộng đến toàn thể cán bộ, công chức, viên chức, người lao động tại đơn vị.', '2. Sở Nội vụ', 'Chủ trì, theo dõi.']
     """
     paragraphs: list[str] = []
+    row_break = False
     for line in lines:
+        if line == ROW_BREAK:
+            row_break = True
+            continue
         if not line:
             continue
         if not paragraphs:
@@ -185,12 +197,20 @@ def reflow(lines: list[str]) -> list[str]:
         current = paragraphs[-1]
         level, _, _ = marker_of(line)
         upper = starts_upper(line)
-        short = len(current) < (70 if marker_of(current)[0] is not None else 50) and not _TERMINAL.search(current)
-        dangling = any_match(_structure_data()["continuation_words"], current)
-        if level is not None or (upper and not dangling and (_TERMINAL.search(current) or short)):
+        current_level, _, current_rest = marker_of(current)
+        # A short line without final punctuation is a heading, unless it is a list item
+        # ("- Trên cơ sở đề xuất của Ban" / "Quản lý ..." is one item wrapped early).
+        short = (len(current) < (70 if current_level is not None else 50) and not _TERMINAL.search(current)
+                 and (current_level is None or current_level <= 3))
+        dangling = any_match(_structure_data()["continuation_words"], current) or current.endswith((",", "-"))
+        # Web copies wrap a numbered line after its first word or two ("4. Sở Nông" /
+        # "nghiệp và Môi trường", "1. Vụ" / "Pháp chế"): such a stub always continues.
+        stub = current_level is not None and current_level >= 1 and len(current_rest.split()) <= 2 and not _TERMINAL.search(current)
+        if level is not None or (upper and (row_break or (not dangling and not stub and (_TERMINAL.search(current) or short)))):
             paragraphs.append(line)
         else:
             paragraphs[-1] = current + " " + line
+        row_break = False
     return [re.sub(r"\s+", " ", p).strip() for p in paragraphs]
 
 
@@ -202,7 +222,7 @@ def body_paragraphs(text: str) -> list[str]:
     for line in clean_lines(text):
         if any_match(data["body_end"], line):
             skipping = True  # Nơi nhận and signature, until an annexed plan restarts at "I."
-        elif skipping and (marker_of(line)[0] or 9) <= 1:
+        elif skipping and (marker_of(line)[0] if marker_of(line)[0] is not None else 9) <= 1:
             skipping = False
         if not skipping:
             kept.append(line)

@@ -24,7 +24,9 @@ def function_word_share(text: str) -> tuple[int, float]:
 
 
 def looks_vietnamese(text: str) -> bool:
-    """>>> looks_vietnamese("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành thực hiện")
+    """True unless a long text has too few Vietnamese function words.
+
+    >>> looks_vietnamese("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành thực hiện")
     True
     >>> looks_vietnamese("The committee asks every department to report on the plan " * 5)
     False

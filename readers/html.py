@@ -51,7 +51,7 @@ def html_to_text(html: str) -> str:
     lines: list[str] = []
     _collect(root, lines, [])
     text = "\n".join(line.strip() for line in "".join(lines).split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return re.sub(r"\n{2,}", "\n", text).strip()
 
 
 def _is_chrome_by_name(tag: Tag) -> bool:

@@ -34,7 +34,9 @@ def next_due(recurrence: str | None, deadline: dt.date | None, as_of: dt.date,
 
 def is_overdue(status: str, recurrence: str | None, deadline: dt.date | None, as_of: dt.date,
                issue_year: int | None = None) -> bool:
-    """>>> is_overdue("open", None, dt.date(2022, 7, 10), dt.date(2026, 11, 25))
+    """True when an open obligation's deadline, or an occurrence of it, has passed.
+
+    >>> is_overdue("open", None, dt.date(2022, 7, 10), dt.date(2026, 11, 25))
     True
     """
     if status == "done":

@@ -2,11 +2,12 @@
 summary, recording statuses, the overdue listing, SQL queries."""
 from __future__ import annotations
 
-import csv
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -83,87 +84,108 @@ def print_summary(summary: pipeline.RunSummary) -> None:
             out.print(f"    {e['source_path']}: {e['reason']}")
         if len(summary.errors) > 10:
             out.print(f"    … and {len(summary.errors) - 10} more")
+    from store.tables import read_table
+
+    out_dir = Path(summary.out_dir)
+    print_orphans(out_dir, set(read_table(out_dir, "tasks")["task_id"]), out)
 
 
 def record_status(out_dir: Path, task_id: Optional[str], status: Optional[str], note: Optional[str],
                   by: Optional[str], import_file: Optional[Path]) -> tuple[int, list[str]]:
+    """Append to the ledger; returns (entries recorded, task ids not in the tasks table).
+
+    An import records only real changes (see `ledger.changes_only`), so a whole
+    tasks.csv saved back from Excel can be imported as it is."""
     from store import ledger
     from store.tables import read_table
 
-    entries = []
     if import_file is not None:
-        if not import_file.is_file():
-            raise errors.BadArguments(f"{import_file} is not a file")
-        with open(import_file, encoding="utf-8-sig", newline="") as f:
-            for n, row in enumerate(csv.DictReader(f), start=2):
-                if not (row.get("task_id") or "").strip():
-                    continue
-                value = (row.get("status") or "").strip().lower()
-                if value not in ledger.STATUSES:
-                    raise errors.BadArguments(f"{import_file}:{n}: status must be open or done, not {value!r}")
-                entries.append(ledger.LedgerEntry(row["task_id"].strip(), value, row.get("note") or None,
-                                                  row.get("by") or by, ledger.now_utc()))
+        entries = ledger.changes_only(out_dir, ledger.read_import(import_file, default_by=by))
     else:
         if not task_id or not status:
             raise errors.BadArguments("give TASK_ID and STATUS, or --import FILE.csv")
+        status = ledger.STATUS_WORDS.get(status.strip().lower(), status)
         if status not in ledger.STATUSES:
             raise errors.BadArguments(f"STATUS must be open or done, not {status!r}")
-        entries.append(ledger.LedgerEntry(task_id, status, note, by, ledger.now_utc()))
-    count = ledger.record(out_dir, entries)
+        entries = [ledger.LedgerEntry(task_id.strip(), status, note, by, ledger.now_utc())]
+    count = ledger.record(out_dir, entries) if entries else 0
     known = set(read_table(out_dir, "tasks")["task_id"])
     return count, sorted({e.task_id for e in entries} - known)
 
 
-def overdue_report(settings: Settings) -> None:
+def print_orphans(out_dir: Path, known_task_ids: set[str], out: Console) -> None:
+    """Ledger entries whose task is gone are kept; say so, so that nobody's work is silently lost."""
+    from store import ledger
+
+    orphans = ledger.orphans(out_dir, known_task_ids)
+    if not orphans:
+        return
+    out.print(f"  [yellow]{len(orphans)} ledger entr{'y' if len(orphans) == 1 else 'ies'} for tasks no longer "
+              f"in the tables[/] (letter removed or reworded; kept in {out_dir / ledger.LEDGER_FILE}):")
+    for e in orphans[:10]:
+        out.print(f"    {e.task_id}: {e.status} {e.note or ''} ({e.by or '?'}, {e.at})")
+    if len(orphans) > 10:
+        out.print(f"    … and {len(orphans) - 10} more (dondoc query \"SELECT * FROM ledger\")")
+
+
+def overdue_report(settings: Settings, inbox: Optional[Path] = None) -> pd.DataFrame:
+    """Recompute overdue/next_due as of the settings' date from the stored tables and the
+    ledger (no re-ingest), print the overdue rows grouped by assignee, write overdue.csv
+    and report.html. Returns the overdue rows."""
+    from store.commit import write_atomic
+    from store.report import agency_of, write_report
+    from store.tables import to_csv_bytes
     from store.writer import recompute_overdue
 
     out_dir = settings.out_dir
     if not (out_dir / "tasks.parquet").exists():
         raise errors.BadArguments(f"no tasks table in {out_dir}: run `dondoc run INBOX --out {out_dir}` first")
-    with pipeline.run_lock(out_dir):
-        tasks = recompute_overdue(out_dir, settings.as_of_date)
-    late = tasks[tasks["overdue"]].copy()
-    late["who"] = [(a[0] if len(a) else "(không rõ đơn vị)") if not lead else lead
-                   for lead, a in zip(late["lead_assignee"], late["assignees"])]
-    from store.tables import to_csv_bytes
-    from store.commit import write_atomic
-
-    write_atomic(out_dir / "overdue.csv", to_csv_bytes(late.drop(columns=["who"])))
+    as_of = settings.as_of_date
+    with pipeline.run_lock(out_dir):  # never beside a run that is rewriting the tables
+        tasks = recompute_overdue(out_dir, as_of)
+        late = tasks[tasks["overdue"]].copy()
+        write_atomic(out_dir / "overdue.csv", to_csv_bytes(late))
+        report_path = write_report(out_dir, as_of, inbox)
+    late["who"] = [agency_of(lead, a) for lead, a in zip(late["lead_assignee"], late["assignees"])]
     out = Console()
-    out.print(f"[bold]{len(late)} overdue obligation(s)[/bold] as of {settings.as_of_date} "
+    out.print(f"[bold]{len(late)} overdue obligation(s)[/bold] as of {as_of} "
               f"(written to {out_dir / 'overdue.csv'})")
-    for who, group in late.sort_values("deadline").groupby("who", sort=True):
-        table = Table(title=str(who), title_justify="left", show_lines=False)
-        for column in ("deadline", "doc_number", "section", "text", "task_id"):
+    late["due_date"] = [d or n for d, n in zip(late["deadline"], late["next_due"])]
+    for who, group in late.groupby("who", sort=True):
+        table = Table(title=f"{who} ({len(group)})", title_justify="left", show_lines=False)
+        for column in ("due", "doc_number", "section", "text", "task_id"):
             table.add_column(column, overflow="fold", max_width=70 if column == "text" else None)
-        for row in group.itertuples():
-            table.add_row(str(row.deadline or ""), str(row.doc_number or ""), str(row.section or ""),
+        for row in group.sort_values("due_date", key=lambda s: s.map(lambda d: d or dt.date.max)).itertuples():
+            table.add_row(str(row.due_date or ""), str(row.doc_number or ""), str(row.section or ""),
                           str(row.text)[:200], str(row.task_id))
         out.print(table)
-    try:
-        from store.report import write_report
-    except ImportError:
-        return
-    path = write_report(out_dir, settings.as_of_date)
-    out.print(f"report: {path}")
+    print_orphans(out_dir, set(tasks["task_id"]), out)
+    out.print(f"report: {report_path}")
+    return late.drop(columns=["who", "due_date"])
 
 
 def run_query(out_dir: Path, sql: str, csv_path: Optional[Path]) -> None:
     import duckdb
 
+    from store.tables import TABLES, empty_frame
+
+    if not (out_dir / "documents.parquet").exists():
+        raise errors.BadArguments(f"no tables in {out_dir}: run `dondoc run INBOX --out {out_dir}` first")
     con = duckdb.connect()
-    for name in ("documents", "tasks", "errors"):
+    for name in TABLES:
         path = out_dir / f"{name}.parquet"
         if path.exists():
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
-    ledger_path = out_dir / "ledger.sqlite"
-    if ledger_path.exists():
-        con.execute("INSTALL sqlite; LOAD sqlite") if False else None
-        try:
-            con.execute(f"ATTACH '{ledger_path.as_posix()}' AS ledgerdb (TYPE sqlite, READ_ONLY)")
-            con.execute("CREATE VIEW ledger AS SELECT * FROM ledgerdb.entries")
-        except duckdb.Error:
-            pass  # the sqlite extension is not available offline; the other views still work
+            con.read_parquet(str(path)).create_view(name)
+        else:  # e.g. no errors table yet: the view exists, empty, so queries still run
+            con.register(f"{name}_empty", empty_frame(name))
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {name}_empty")
+    # The ledger is read here in Python rather than through DuckDB's sqlite extension,
+    # which has to be downloaded and so is missing offline.
+    from store import ledger
+
+    ledger_rows = ledger.entries_frame(out_dir)
+    con.register("ledger_rows", ledger_rows)
+    con.execute("CREATE VIEW ledger AS SELECT * FROM ledger_rows")
     try:
         result = con.execute(sql)
     except duckdb.Error as e:
@@ -177,7 +199,13 @@ def run_query(out_dir: Path, sql: str, csv_path: Optional[Path]) -> None:
     for column in frame.columns:
         table.add_column(str(column), overflow="fold")
     for row in frame.head(200).itertuples(index=False):
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*[_cell(v) for v in row])
     Console().print(table)
     if len(frame) > 200:
         Console().print(f"… {len(frame) - 200} more row(s); use --csv FILE for all")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, (list, tuple)) or hasattr(value, "__array__"):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None or pd.isna(value) else str(value)

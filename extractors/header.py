@@ -464,6 +464,15 @@ def _place_part(unit: str) -> str | None:
     return None
 
 
+def _without_title(unit: str) -> str:
+    """`CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH GIA LAI` -> the body, `ỦY BAN NHÂN DÂN TỈNH GIA LAI`."""
+    folded = fold(unit)
+    for title in sorted((fold(t) for t in header_vocabulary()["titles"]), key=len, reverse=True):
+        if folded.startswith(title + " ") and _unit_head(unit[len(title) + 1:]):
+            return unit[len(title) + 1:]
+    return unit
+
+
 def parse_issuer(lines: list[str], stop: int) -> str | None:
     """The issuing body from the header block above line `stop`.
 
@@ -493,7 +502,7 @@ def parse_issuer(lines: list[str], stop: int) -> str | None:
     if not kept:
         return None
     units = split_units(kept)
-    issuer = units[-1]
+    issuer = _without_title(units[-1])
     if len(issuer.split()) > 16 or ":" in issuer:
         return None  # a form or a paragraph, not an issuer block
     if len(units) > 1:
@@ -526,7 +535,9 @@ def parse_authority(lines: list[str]) -> str | None:
         folded = fold(line)
         title = next((t for t in titles if folded.startswith(t + " ")), None)
         body = line[len(title) + 1:] if title else line
-        if _unit_head(body) and len(body.split()) >= 2:
+        # A subject in capitals may begin like a body ("VIỆN TRỢ CỦA VIỆT NAM ..."):
+        # an authority line is short unless a title opens it.
+        if _unit_head(body) and 2 <= len(body.split()) <= (10 if title else 6):
             return case_agency_name(body)
     return None
 
@@ -694,6 +705,10 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
     known = [i for i in range(title_at, min(title_at + 3, len(block))) if fold(block[i]) in titles]
     title_at = known[0] if known else title_at
     title_line = block[title_at]
+    # "THỨ" / "TRƯỞNG": a title cut by a narrow text box.
+    if title_at + 1 < len(block) and f"{fold(title_line)} {fold(block[title_at + 1])}" in titles:
+        title_line = f"{title_line} {block[title_at + 1]}"
+        title_at += 1
     if _starts_with(title_line, prefixes) or not _is_upper(title_line):
         title = None
     else:

@@ -51,6 +51,15 @@ def same_issuer_family(cited_issuer: str | None, document: DocumentRecord,
     return True
 
 
+# Other letters needed to overrule a date the header did give (OCR'd or restored).
+MIN_CITING_DOCS_TO_OVERRULE = 2
+
+
+def _may_be_misread(document: DocumentRecord) -> bool:
+    """Was the header read from a scan, or its marks guessed? Then its digits may be wrong."""
+    return document.text_source == "ocr" or "diacritics-restored" in document.repairs
+
+
 def _key(doc_number: str | None) -> str | None:
     return doc_number.replace(" ", "") if doc_number else None
 
@@ -58,7 +67,8 @@ def _key(doc_number: str | None) -> str | None:
 def fill_from_citations(documents: list[DocumentRecord],
                         citations_by_doc: dict[str, tuple[Citation, ...]]) -> list[DocumentRecord]:
     """Fill `issue_date`, `issue_year` and `doc_type` left null by a document's own
-    header from citations of its number in OTHER documents of the run.
+    header from citations of its number in OTHER documents of the run; replace an
+    OCR'd or restored header date that two or more other letters contradict.
 
     `citations_by_doc` maps a doc_id to the citations found in that document's text
     (`extract_citations`). When citations disagree on a date the most frequent wins;
@@ -79,10 +89,12 @@ def fill_from_citations(documents: list[DocumentRecord],
     result = []
     for document in documents:
         key = _key(document.doc_number)
-        if key is None or (document.issue_date is not None and document.doc_type is not None):
+        if key is None or (document.issue_date is not None and document.doc_type is not None
+                           and not _may_be_misread(document)):
             result.append(document)
             continue
         dates: Counter[dt.date] = Counter()
+        date_sources: dict[dt.date, set[str]] = {}
         types: Counter[str] = Counter()
         first_source: dict[object, str] = {}
         for citing_id, citations in citations_by_doc.items():
@@ -95,6 +107,7 @@ def fill_from_citations(documents: list[DocumentRecord],
                     continue
                 if citation.issue_date and (document.issue_year in (None, citation.issue_date.year)):
                     dates[citation.issue_date] += 1
+                    date_sources.setdefault(citation.issue_date, set()).add(citing_id)
                     first_source.setdefault(citation.issue_date, citing_id)
                 if citation.doc_type:
                     types[citation.doc_type] += 1
@@ -108,6 +121,14 @@ def fill_from_citations(documents: list[DocumentRecord],
             if document.issue_year is None:
                 changes["issue_year"] = date.year
                 provenance.append(f"issue_year=citation:{first_source[date]}")
+        elif document.issue_date is not None and dates and _may_be_misread(document):
+            # A date read by OCR or guessed by diacritic restoration yields to two or
+            # more other letters that agree on another date of the same year.
+            date, _ = dates.most_common(1)[0]
+            if (date != document.issue_date and date.year == document.issue_date.year
+                    and len(date_sources[date]) >= MIN_CITING_DOCS_TO_OVERRULE):
+                changes["issue_date"] = date
+                provenance.append(f"issue_date=citation:{first_source[date]} (header read {document.issue_date})")
         if document.doc_type is None and types:
             doc_type = types.most_common(1)[0][0]
             changes["doc_type"] = doc_type

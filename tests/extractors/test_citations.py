@@ -100,3 +100,23 @@ def test_a_document_does_not_confirm_itself():
     plan = DocumentRecord("p", "p.txt", "txt", "text", 1, doc_number="42/KH-UBND")
     cites = {"p": extract_citations("Kế hoạch số 42/KH-UBND ngày 06 tháng 01 năm 2023")}
     assert fill_from_citations([plan], cites)[0] is plan
+
+
+def test_ocr_date_contradicted_by_two_letters_is_replaced():
+    """An OCR'd header date (08 misread for 06) yields to two letters that agree."""
+    plan = DocumentRecord("p", "p.png", "png", "ocr", 1, issuer="Ủy ban nhân dân tỉnh Kon Tum",
+                          doc_number="42/KH-UBND", doc_type="Kế hoạch", issue_date=dt.date(2023, 1, 8),
+                          issue_year=2023, place="Kon Tum")
+    text = "Kế hoạch số 42/KH-UBND ngày 06 tháng 01 năm 2023 của Ủy ban nhân dân tỉnh về phát động"
+    cites = {"a": extract_citations(text), "b": extract_citations(text)}
+    filled = fill_from_citations([plan], cites)[0]
+    assert filled.issue_date == dt.date(2023, 1, 6)
+    assert filled.provenance == ("issue_date=citation:a (header read 2023-01-08)",)
+
+
+def test_typed_header_date_is_never_overruled():
+    plan = DocumentRecord("p", "p.txt", "txt", "text", 1, doc_number="42/KH-UBND", doc_type="Kế hoạch",
+                          issue_date=dt.date(2023, 1, 8), issue_year=2023)
+    text = "Kế hoạch số 42/KH-UBND ngày 06 tháng 01 năm 2023"
+    cites = {"a": extract_citations(text), "b": extract_citations(text)}
+    assert fill_from_citations([plan], cites)[0] is plan

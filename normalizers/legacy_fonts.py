@@ -160,16 +160,34 @@ def decode_run(text: str, font: str | None) -> str:
     'Độc lập'
     >>> decode_run("\uf0ae\uf0c9\uf06e", ".VnTime")  # the same bytes at U+F000 + byte
     'đẫn'
+    >>> decode_run("Cộng hòa xã hội", ".VnTime")  # converted to Unicode, font name kept
+    'Cộng hòa xã hội'
     """
     encoding = encoding_of_font(font)
     if encoding is None:
         return text
     # Word stores text of fonts it treats as symbol fonts at U+F000 + byte.
     text = text.translate(_PRIVATE_USE_BYTES)
+    if _is_unicode_already(text, encoding):
+        return text
     return decode_tcvn3(text) if encoding == "tcvn3" else decode_vni(text)
 
 
 _PRIVATE_USE_BYTES = {0xF000 + b: b for b in range(0x20, 0x100)}
+
+
+def _is_unicode_already(text: str, encoding: str) -> bool:
+    """A run converted to Unicode that kept its old font name (`Cộng hòa` in `.VnTime`):
+    more Vietnamese-only Unicode letters than bytes of the legacy encoding.
+
+    >>> _is_unicode_already("Cộng hòa xã hội", "tcvn3"), _is_unicode_already("Céng hoµ x· héi", "tcvn3")
+    (True, False)
+    """
+    unicode_letters_found = len(_VIETNAMESE_UNICODE.findall(text))
+    if not unicode_letters_found:
+        return False
+    strong = _strong_chars(encoding)
+    return unicode_letters_found > sum(1 for c in text if c in strong)
 
 
 # --- detection on text alone --------------------------------------------------------

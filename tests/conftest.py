@@ -1,0 +1,21 @@
+"""Shared fixtures: paths to the real letters shipped in the repo."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+GOLD = ROOT / "tests" / "fixtures" / "gold"
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture
+def seed_paths() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture
+def seed_003() -> Path:
+    return next(SEEDS.glob("003_*.txt"))

@@ -303,6 +303,7 @@ def _ends_subject(line: str, subject_upper: bool) -> bool:
         _starts_with(line, vocabulary["body_cues"])
         or _number_cue().match(fold(line)) is not None
         or _date_pattern().search(fold(line)) is not None and "," in line
+        or re.search(rf",\s*{fold(header_vocabulary()['date_cues']['day'])}(?!\w)", fold(line)) is not None
         or re.match(r"^([IVX]+|\d+)\.\s", line) is not None
         or re.fullmatch(r"[-_=*.…]+", line) is not None
         or (not subject_upper and _is_upper(line))
@@ -331,11 +332,16 @@ def read_subject(lines: list[str], start: int) -> str | None:
     taken: list[str] = []
     subject_upper = _is_upper(lines[start])
     blank_before = False
+    rest = [line for line in lines[start:] if line]
     for line in lines[start:]:
         if not line:
             blank_before = True
             continue
         if taken and (_ends_subject(line, subject_upper) or (blank_before and not _continues(taken, line))):
+            break
+        # "Hà" / "Nội, ngày 24 ...": the first word of a place cut from its date line.
+        position = len(taken) + 1
+        if taken and len(line.split()) == 1 and position < len(rest) and _ends_subject(rest[position], subject_upper):
             break
         if not taken and _ends_subject(line, subject_upper) and not _starts_with(
                 line, header_vocabulary()["subject_cues"]):
@@ -565,7 +571,8 @@ def parse_addressees(lines: list[str]) -> tuple[str, ...]:
     if first and not first.startswith("-"):
         entry = first
         for line in lines[start + 1:]:
-            if not line or not line[0].islower():
+            # "Kính gửi: Thuế" / "thành phố Hồ Chí Minh"; "Kính gửi: Các" / "Thuế tỉnh, thành phố."
+            if not line or not (line[0].islower() or len(entry.split()) == 1):
                 break
             entry = f"{entry} {line}"
         return (_list_entry(entry),)
@@ -712,7 +719,11 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
     if _starts_with(title_line, prefixes) or not _is_upper(title_line):
         title = None
     else:
-        title = case_title(title_line)
+        # "VỀ HQ PHÓ TRƯỞNG BAN": the end of a broken KT. line before the title.
+        ending = next((t for t in sorted(titles, key=len, reverse=True)
+                       if fold(title_line).endswith(" " + t)
+                       and not any(fold(title_line).startswith(u) for u in titles)), None)
+        title = case_title(title_line[len(title_line) - len(ending):] if ending else title_line)
     names = [line for line in block[title_at + 1:] if _is_name(line)]
     return (names[-1] if names else None), title
 

@@ -41,7 +41,8 @@ def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         elif pa.types.is_date(field.type):
             frame[field.name] = [_as_date(v) for v in column]
         elif pa.types.is_boolean(field.type):
-            frame[field.name] = [False if _missing(v) else bool(v) for v in column]
+            frame[field.name] = pd.Series([False if _missing(v) else bool(v) for v in column],
+                                          dtype=bool, index=frame.index)
         elif pa.types.is_integer(field.type):
             frame[field.name] = pd.array([None if _missing(v) else int(v) for v in column], dtype="Int64")
         elif pa.types.is_floating(field.type):

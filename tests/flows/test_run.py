@@ -84,6 +84,13 @@ def test_bad_file_is_put_aside_and_the_run_goes_on(inbox, tmp_path):
     assert "1 read" in run(inbox, out).output
 
 
+def test_empty_inbox_gives_empty_tables(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    run(tmp_path / "inbox", tmp_path / "out")
+    assert len(pd.read_parquet(tmp_path / "out" / "tasks.parquet")) == 0
+    assert (tmp_path / "out" / "documents.csv").exists()
+
+
 def test_missing_inbox_is_a_one_line_error(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2

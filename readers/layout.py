@@ -16,6 +16,9 @@ from dataclasses import dataclass
 # A gap between two words wider than this many line heights separates columns
 # (justified body text stretches spaces to about one line height at most).
 COLUMN_GAP_LINE_HEIGHTS = 2.5
+# Lines of one block are closer than this many (median) line heights; the
+# space between the agency name and `Số:`, or before `Nơi nhận`, is wider.
+BLOCK_GAP_LINE_HEIGHTS = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,26 +133,48 @@ def group_lines(words: list[Word]) -> dict[tuple[int, int], list[Line]]:
 
 
 def split_at_column_gaps(line: Line) -> list[Line]:
-    """Cut a line where a gap is too wide to be a space: two columns on one row."""
+    """Cut a line where one gap is too wide to be a space: two columns on one row.
+
+    A justified line with a long unbreakable word (a URL) stretches all its
+    spaces alike; a column gap is one gap far wider than the line's others.
+    """
     height = max(1, line.bottom - line.top)
+    gaps = [word.left - before.right for before, word in zip(line.words, line.words[1:])]
+    if not gaps:
+        return [line]
+    typical = sorted(gaps)[len(gaps) // 2]
     pieces: list[list[Word]] = [[line.words[0]]]
-    for before, word in zip(line.words, line.words[1:]):
-        if word.left - before.right > COLUMN_GAP_LINE_HEIGHTS * height:
+    for gap, word in zip(gaps, line.words[1:]):
+        if gap > COLUMN_GAP_LINE_HEIGHTS * height and gap > 3 * max(typical, 1):
             pieces.append([])
         pieces[-1].append(word)
     return [Line(tuple(p)) for p in pieces]
 
 
-def paragraph_blocks(lines: list[Line]) -> list[Block]:
-    """One block per paragraph, or one per side when a line in it spans two columns."""
-    pieces = [split_at_column_gaps(line) for line in lines]
-    cuts = [(a.right + b.left) / 2 for p in pieces for a, b in zip(p, p[1:])]
-    if not cuts:
-        return [Block(tuple(lines))]
-    cut = sum(cuts) / len(cuts)
-    left = [piece for p in pieces for piece in p if (piece.left + piece.right) / 2 < cut]
-    right = [piece for p in pieces for piece in p if (piece.left + piece.right) / 2 >= cut]
-    return [Block(tuple(side)) for side in (left, right) if side]
+def column_blocks(lines: list[Line]) -> list[Block]:
+    """Stack lines into blocks: a line joins the block just above it in the same
+    column (overlapping horizontally) when the gap between them is less than
+    BLOCK_GAP_LINE_HEIGHTS; otherwise it starts a new block.
+
+    Lines, not Tesseract's paragraphs, are the unit because Tesseract often
+    puts the second agency line and `Số:` in one paragraph with the motto
+    beside them.
+    """
+    ordered = sorted(lines, key=lambda line: (line.top, line.left))
+    if not ordered:
+        return []
+    heights = sorted(line.bottom - line.top for line in ordered)
+    max_gap = BLOCK_GAP_LINE_HEIGHTS * heights[len(heights) // 2]
+    stacks: list[list[Line]] = []
+    for line in ordered:
+        candidates = [stack for stack in stacks
+                      if overlaps(line.left, line.right, stack[-1].left, stack[-1].right)
+                      and line.top - stack[-1].bottom < max_gap]
+        if candidates:
+            min(candidates, key=lambda stack: line.top - stack[-1].bottom).append(line)
+        else:
+            stacks.append([line])
+    return [Block(tuple(stack)) for stack in stacks]
 
 
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -205,5 +230,7 @@ def page_text(words: list[Word]) -> str:
     <BLANKLINE>
     Kon Tum, ngày 5
     """
-    blocks = [block for lines in group_lines(words).values() for block in paragraph_blocks(lines)]
+    lines = [piece for paragraph in group_lines(words).values()
+             for line in paragraph for piece in split_at_column_gaps(line)]
+    blocks = column_blocks(lines)
     return "\n\n".join(block.text for block in reading_order(blocks))

@@ -160,7 +160,7 @@ def ocr_page_image(raster: Path, dpi: float, number: int, language: str) -> Page
     image = cv2.imread(str(raster), cv2.IMREAD_UNCHANGED)
     if image is None or not isinstance(image, np.ndarray):
         raise OcrFailed(f"page {number}: the rendered page image could not be read back")
-    prepared = prepare_page(image, dpi, raster.with_name(f"{raster.stem}.clean.png"))
+    prepared = prepare_page(image, dpi, raster.with_name(f"{raster.stem}.clean.pgm"))
     del image
     words = parse_tsv(run_tesseract(prepared.path, language))
     confidence = mean_confidence(words)

@@ -2,7 +2,8 @@
 
 The order is OCRmyPDF's, with a step it lacks for phone photos:
 greyscale -> perspective correction (photos) -> flatten illumination ->
-deskew -> median filter + Otsu binarization. Measured on rendered letter pages
+deskew -> median filter (fax and grainy scans) -> Tesseract, which binarizes
+with Otsu itself. Measured on rendered letter pages
 (docs/ocr.md): a fixed threshold makes fax pages far worse, no preprocessing
 loses whole paragraphs on tilted pages, and a tilted photo needs its page
 quadrilateral found before any deskew.
@@ -30,16 +31,22 @@ MAX_SKEW_DEG = 6.0
 # Tesseract's LSTM models are trained on text about 30 px high; pages scanned
 # below this resolution (fax at 200 dpi) are scaled up to it first.
 MIN_DPI = 300
+# Share of pure black/white pixels above which a page is a bi-level (fax) image.
+BILEVEL_SHARE = 0.995
+# Grain (noise_level) above which the median filter helps: office copies measure
+# 2.7-2.9, phone photos 1.0-1.2 (there the filter blurs diacritics instead).
+NOISY = 2.0
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """What preprocessing did to a page, for the reader's notes."""
 
-    path: Path  # the binarized page image handed to tesseract
+    path: Path  # the cleaned greyscale page image handed to tesseract
     perspective: bool  # a page quadrilateral was found and unwarped
     skew_deg: float  # how far the text lines were turned (undone before OCR)
     scale: float  # up-scaling applied for low-resolution input
+    despeckled: bool  # the median filter ran (fax or grainy scan)
 
 
 def to_greyscale(image: np.ndarray) -> np.ndarray:
@@ -167,18 +174,28 @@ def rotate(grey: np.ndarray, angle_deg: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
-def binarize(grey: np.ndarray) -> np.ndarray:
-    """Median filter (removes fax speckle and JPEG noise) then Otsu's threshold.
+def is_bilevel(grey: np.ndarray) -> bool:
+    """True for a black-and-white page (fax, 1-bit scan): almost every pixel is 0 or 255.
 
-    A fixed threshold was 13x worse on fax pages; Otsu adapts to grey paper.
-
-    >>> page = np.full((20, 20), 210, np.uint8); page[8:12, 2:18] = 40
-    >>> sorted(np.unique(binarize(page)).tolist())
-    [0, 255]
+    >>> is_bilevel(np.array([[0, 255], [255, 255]], np.uint8))
+    True
     """
-    smooth = cv2.medianBlur(grey, 3)
-    _, binary = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return binary
+    return float(np.mean((grey == 0) | (grey == 255))) >= BILEVEL_SHARE
+
+
+def noise_level(grey: np.ndarray) -> float:
+    """Mean absolute difference from a 3x3 median: grain of paper, sensor and JPEG."""
+    return float(np.mean(cv2.absdiff(grey, cv2.medianBlur(grey, 3))))
+
+
+def remove_speckle(grey: np.ndarray) -> np.ndarray:
+    """3x3 median filter: removes fax salt-and-pepper and scanner grain.
+
+    >>> page = np.full((9, 9), 255, np.uint8); page[4, 4] = 0
+    >>> int(remove_speckle(page)[4, 4])
+    255
+    """
+    return cv2.medianBlur(grey, 3)
 
 
 def upscale_to(grey: np.ndarray, dpi: float, min_dpi: int = MIN_DPI) -> tuple[np.ndarray, float]:
@@ -190,13 +207,23 @@ def upscale_to(grey: np.ndarray, dpi: float, min_dpi: int = MIN_DPI) -> tuple[np
 
 
 def prepare_page(image: np.ndarray, dpi: float, out_path: Path) -> Prepared:
-    """Run the whole page pipeline on one decoded page and write the result as PNG."""
+    """Run the whole page pipeline on one decoded page and write the result as PNG.
+
+    The result stays greyscale: Tesseract binarizes it itself (Otsu) for layout,
+    but its LSTM recognizer reads the grey pixels, and diacritics survive better
+    there (dev set, vie: office 99.3 -> 99.7 %, photo 99.0 -> 99.8 % against
+    our own median + Otsu).
+    """
     grey = to_greyscale(image)
+    bilevel = is_bilevel(grey)
     grey, unwarped = correct_perspective(grey)
     grey, factor = upscale_to(grey, dpi)
     grey = flatten_illumination(grey)
+    speckled = bilevel or noise_level(grey) > NOISY
     angle = estimate_skew(grey)
     grey = rotate(grey, -angle)
-    binary = binarize(grey)
-    cv2.imwrite(str(out_path), binary)
-    return Prepared(path=out_path, perspective=unwarped, skew_deg=angle, scale=factor)
+    if speckled:
+        grey = remove_speckle(grey)
+    cv2.imwrite(str(out_path), grey)
+    return Prepared(path=out_path, perspective=unwarped, skew_deg=angle, scale=factor,
+                    despeckled=speckled)

@@ -90,15 +90,24 @@ def split_agencies(text: str) -> tuple[str, ...]:
     >>> split_agencies("Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh, Trưởng Ban Quản lý Khu kinh tế tỉnh, Chủ tịch Ủy ban nhân dân các huyện, thành phố")
     ('Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh', 'Trưởng Ban Quản lý Khu kinh tế tỉnh', 'Chủ tịch Ủy ban nhân dân các huyện, thành phố')
     """
-    parts = re.split(r"\s*(?:[,;]|\bvà\b)\s+(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])", text)
+    parts: list[str] = []
+    for piece in re.split(r"\s*[,;]\s+(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])", text):
+        # "Sở Nông nghiệp và Môi trường" is one name; "Sở Tư pháp và Sở Tài chính" two.
+        halves = re.split(r"\s+và\s+(?=\S)", piece, maxsplit=1)
+        if len(halves) == 2 and starts_with_agency(halves[1]) and halves[1][:1].isupper():
+            parts.extend(halves)
+        else:
+            parts.append(piece)
     names = [normalize_agency(p) for p in parts]
     return tuple(n for n in names if len(n) > 2)
 
 
 def _first_action(text: str, folded: str) -> int | None:
     """Offset of the first action word written in lower case ("Ban Chỉ đạo" is a name)."""
+    noun_markers = {fold(w).lower() for w in _data()["noun_markers"]}
     for m in _action_regex().finditer(folded):
-        if text[m.start()].islower():
+        previous = folded[:m.start()].split()[-1:]
+        if text[m.start()].islower() and not (previous and previous[0].lower() in noun_markers):
             return m.start()
     return None
 

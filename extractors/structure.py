@@ -115,7 +115,8 @@ def clean_lines(text: str) -> list[str]:
             in_note = True
         elif in_note and (not line or marker_of(line)[0] is not None):
             in_note = False
-        previous_raw = raw if (raw.strip() or is_separator or not in_note) else previous_raw
+        if raw.strip() or is_separator:  # blank lines between do not hide the separator
+            previous_raw = raw
         if in_note:
             continue
         if _PAGE_NUMBER.match(line):

@@ -211,6 +211,16 @@ def _place_before(text: str) -> str | None:
     return " ".join(words) or None
 
 
+def _dates_a_citation(before: str, own_symbol: str) -> bool:
+    """Does a date written after `before` date another document than this one?
+    ("... NGHỊ ĐỊNH SỐ 72/2020/NĐ-CP NGÀY 30 THÁNG 6 NĂM 2020" in a subject.)"""
+    cited = re.search(r"[/\-]\s*([A-ZĐ0-9][\w\-/]*[A-Za-zĐđ][\w\-/]*)\s*,?\s*$", before)
+    if not cited:
+        return False
+    symbol = cited.group(1).strip("/-")
+    return symbol != own_symbol.strip("/-") and not own_symbol.endswith(symbol)
+
+
 def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, int | None]:
     """(place, issue_date, issue_year) from the header's `Place, ngày D tháng M năm Y`.
 
@@ -240,16 +250,10 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
                   if wide[: m.start()].rstrip().endswith(",")), None)
     flat = wide if match is not None else "\n".join(lines[i] for i in indexes)
     near = len("\n".join(lines[i] for i in indexes[:8]))
-    matches = list(_date_pattern().finditer(fold(flat)))
     if match is None and found:
-        # "... NGHỊ ĐỊNH SỐ 72/2020/NĐ-CP NGÀY 30 THÁNG 6 NĂM 2020" dates a cited text.
-        own = (parse_number(lines)[1] or "").replace(" ", "")
-
-        def dates_a_citation(m: re.Match[str]) -> bool:
-            cited = re.search(r"[/\-]\s*([A-ZĐ0-9][\w\-/]*[A-Za-zĐđ][\w\-/]*)\s*,?\s*$", flat[: m.start()])
-            return bool(cited) and cited.group(1).strip("/-") != own.strip("/-") and not own.endswith(cited.group(1))
-
-        match = next((m for m in matches if m.start() < near and not dates_a_citation(m)), None)
+        own_symbol = parse_number(lines)[1] or ""
+        match = next((m for m in _date_pattern().finditer(fold(flat))
+                      if m.start() < near and not _dates_a_citation(flat[: m.start()], own_symbol)), None)
     if not match:
         return None, None, None
     if match.group("y"):

@@ -90,7 +90,9 @@ def page_text(page: pdfium.PdfPage) -> str:
         for i in range(textpage.count_rects()):
             left, bottom, right, top = textpage.get_rect(i)
             text = textpage.get_text_bounded(left, bottom, right, top)
-            text = text.replace("\r", "").replace("\n", " ").strip()
+            # pdfium marks a hyphen that breaks a word at the end of a line as \x02
+            # (`42/KH\x02` / `UBND`): it is a real hyphen in document symbols.
+            text = text.replace("\x02", "-").replace("\r", "").replace("\n", " ").strip()
             if text:
                 segments.append(Segment(left, bottom, right, top, text))
     finally:

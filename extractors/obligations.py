@@ -91,6 +91,16 @@ def _valid_deadline(d: Deadline, document: DocumentRecord, year_of_plan: int | N
     return True
 
 
+def _in_purpose_section(headings: tuple[str, ...], structure: dict, targets_data: dict) -> bool:
+    """True under a "Mục đích" heading, unless a nearer heading names goals ("1. Mục tiêu")."""
+    for heading in reversed(headings):
+        if any_match(targets_data["target_headings"], heading[:60]):
+            return False
+        if any_match(structure["purpose_headings"], heading):
+            return True
+    return False
+
+
 def _is_heading(block: Block) -> bool:
     return block.level is not None and len(block.text) < 90 and not re.search(r"[.;]\s*$", block.text)
 
@@ -114,7 +124,7 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
             table_annex = annex
             continue
         in_table = annex is not None and annex == table_annex
-        if any(any_match(structure["purpose_headings"], h) for h in headings):
+        if _in_purpose_section(headings, structure, targets_data):
             continue
         review = any(any_match(structure["review_headings"], h) for h in headings)
         target_section = any(any_match(targets_data["target_headings"], h) for h in headings) or (

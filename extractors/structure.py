@@ -23,7 +23,9 @@ from dondoc.langdata import load_yaml
 DATA = Path(__file__).parent / "data"
 
 _TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\")\s*$")
-_ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\s*[.)]\s+(?=\S)")
+# OCR reads the I of a Roman numeral as 1 or l ("I1. NHIỆM VỤ" for "II."), so those
+# count inside a numeral that starts with I, V or X.
+_ROMAN = re.compile(r"^(?P<label>[IVX][IVXl1]{0,4})\s*[.)]\s+(?=\S)")
 _DIGITS = re.compile(r"^(?P<label>(?:[IVX]{1,4}\.)?\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\))\s*(?=[^\d\s.,/%])")
 _LETTER = re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?=\S)|^(?P<label2>[a-hđ])\.\s+(?=[A-ZĐÀ-Ỹ])")
 _DASH = re.compile(r"^[-–—•]\s*(?=\S)")
@@ -131,6 +133,8 @@ def marker_of(line: str) -> tuple[float | None, str | None, str]:
 
     >>> marker_of("1.2. Cải cách thủ tục hành chính")[:2]
     (2.1, '2')
+    >>> marker_of("I1. NHIỆM VỤ TRIỂN KHAI")[:2]
+    (1, 'II')
     >>> marker_of("a) Chỉ tiêu")
     (3, 'a', 'Chỉ tiêu')
     >>> marker_of("2022, Kế hoạch số 62/KH-UBND")[0] is None
@@ -144,7 +148,7 @@ def marker_of(line: str) -> tuple[float | None, str | None, str]:
             return float(item["level"]), label, line[m.end():].strip(" .:-")
     m = _ROMAN.match(line)
     if m:
-        return 1, m.group("label"), line[m.end():]
+        return 1, m.group("label").replace("l", "I").replace("1", "I"), line[m.end():]
     m = _DIGITS.match(line)
     if m:
         label = m.group("label")

@@ -168,3 +168,18 @@ def test_decoding_skips_words_that_are_already_unicode():
     Latin-1 letters only, such as `chính`, cannot be told apart: a known limit.)"""
     mixed = "Bộ trưởng quyết định: ngµy 22 th¸ng 11 n¨m 2002 ®iÒu chØnh"
     assert legacy_fonts.decode_tcvn3(mixed) == "Bộ trưởng quyết định: ngày 22 tháng 11 năm 2002 điều chỉnh"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda t: legacy_fonts.encode_legacy(t, "tcvn3"),
+    lambda t: legacy_fonts.encode_legacy(t, "vni"),
+    lambda t: legacy_fonts.encode_legacy(t, "viqr"),
+    lambda t: t.encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", "?"),
+    lambda t: unicodedata.normalize("NFD", t) + "\u00a0\ufeff",
+], ids=["tcvn3", "vni", "viqr", "mojibake", "nfd+invisible"])
+def test_replaying_the_recorded_repairs_reproduces_the_output(damage):
+    truth = (ROOT / "tests" / "fixtures" / "legacy" / "2004-B6.txt").read_text(encoding="utf-8")
+    result = normalize_text(damage(truth))
+    assert result.repairs
+    from normalizers.chain import replay
+    assert replay(result.raw_text, result.repair_names) == result.text

@@ -292,6 +292,8 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
         tokens.append((t_start, token, in_code, broken))
         last_end = m.end()
     foreign = [_is_foreign_word(t[1], lexicon) for t in tokens]
+    not_words = [f or (_is_abbreviation(t[1]) and t[1].isalpha() and not lexicon.marked_forms(
+        lexicon.fold(t[1]).lower())) for f, t in zip(foreign, tokens)]  # foreign, or UBND, KON
     # A sentence with several foreign words is a foreign passage as a whole.
     sentence_of, sentences = [], [[0, 0]]  # per sentence: [words, foreign words]
     for i, (_, _, _, broken) in enumerate(tokens):
@@ -307,7 +309,12 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
             runs.append([])
         around = foreign[max(0, i - FOREIGN_WINDOW) : i + FOREIGN_WINDOW + 1]
         in_foreign = sum(around) >= FOREIGN_MIN_WORDS or foreign_sentence[sentence_of[i]]
-        candidates = () if in_code or in_foreign else word_candidates(token, lexicon, noisy)
+        # A capitalised word next to a foreign word or an unknown capitalised one
+        # (`Kon`, `KON`) is likely part of a name (`Kon Tum`):
+        # give it marks, not a repair into some commoner syllable (`Tôm`).
+        in_name = (i > 0 and not_words[i - 1]) or (i + 1 < len(tokens) and not_words[i + 1])
+        word_noisy = noisy and not (in_name and token[:1].isupper())
+        candidates = () if in_code or in_foreign else word_candidates(token, lexicon, word_noisy)
         if candidates:
             runs[-1].append(Word(t_start, t_start + len(token), token, candidates))
         elif runs[-1]:

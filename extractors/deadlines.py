@@ -200,10 +200,13 @@ def find_deadlines(text: str, issue_date: dt.date | None = None,
                         break  # "đến năm 2030" is a horizon, not a deadline
                 else:
                     kind = "period"
+            strong = bool(cues[index].get("strong"))
+            if not strong and compile_folded(grammar["descriptive_before"]).search(folded[:cue.start()]):
+                break  # "các nhiệm vụ được giao trong năm 2025" says which tasks, not by when
             date, explicit = _resolve(form, groups, cue_kind, issue_date, issue_year)
             found.append(Deadline(date=date, text=text[cue.start():m.end()], start=cue.start(), end=m.end(),
                                   kind=kind, form=form["name"], explicit_year=explicit,
-                                  strong=bool(cues[index].get("strong"))))
+                                  strong=strong))
             taken_until = m.end()
             break
     return tuple(_with_recurrence(text, d, issue_date) for d in found)

@@ -46,8 +46,9 @@ def plan_year(document: DocumentRecord) -> int | None:
     >>> plan_year(DocumentRecord("x", "x", "txt", "text", 1, subject="Phát động phong trào thi đua giai đoạn 2023 - 2030")) is None
     True
     """
-    subject = fold(document.subject or "")
-    years = set(re.findall(r"\b(?:19|20)\d{2}\b", subject))
+    subject = fold(document.subject or "").lower()
+    # "năm 2024" names the plan's year; a date of a cited text ("ngày 30/4/2025") does not.
+    years = set(re.findall(r"\bnam\s+((?:19|20)\d{2})\b", subject))
     if len(years) != 1 or re.search(r"\d{4}\s*[-–]\s*\d{4}", subject):
         return None
     return int(years.pop())

@@ -83,3 +83,12 @@ def test_task_ids_differ_between_letters() -> None:
     other = dataclasses.replace(document_from_gold(gold), number="1924")
     assert {r.task_id for r in extract_obligations(text, document_from_gold(gold))}.isdisjoint(
         r.task_id for r in extract_obligations(text, other))
+
+
+def test_plan_year_comes_from_nam_not_from_a_cited_date() -> None:
+    from extractors.obligations import plan_year
+
+    cited = dataclasses.replace(document_from_gold(load_gold(LM_GOLD / "thong_bao_405a6cabda393030.json")))
+    assert plan_year(cited) is None
+    plan = document_from_gold(load_gold(SEED_GOLD / "002_6f90c8334a2aae10.json"))
+    assert plan_year(plan) == 2024

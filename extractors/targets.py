@@ -153,6 +153,10 @@ def find_targets(text: str, in_target_section: bool = False, issue_year: int | N
             continue
         if unit == "%" and value > 100 and value_max is None and not strong:
             continue
+        if not strong and not compile_folded(data["goal_noun_after"]).search(folded[end:end + 20]):
+            continue
+        if unit != "%" and compile_folded(data["not_count_before"]).search(folded[max(0, start - 15):start]):
+            continue
         if _is_reported(folded, start, left, in_target_section, has_cue, issue_year):
             left = end
             continue

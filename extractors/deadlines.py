@@ -208,8 +208,42 @@ def find_deadlines(text: str, issue_date: dt.date | None = None,
                                   kind=kind, form=form["name"], explicit_year=explicit,
                                   strong=strong))
             taken_until = m.end()
+            taken_until = _read_coordinated(text, folded, m.end(), forms, cue_kind, kind, strong,
+                                            issue_date, issue_year, found)
             break
     return tuple(_with_recurrence(text, d, issue_date) for d in found)
+
+
+def _read_coordinated(text: str, folded: str, pos: int, forms: list, cue_kind: str, kind: str, strong: bool,
+                      issue_date: dt.date | None, issue_year: int | None, found: list[Deadline]) -> int:
+    """Dates joined to a deadline by "và" share its cue: "trước ngày 01/6 và 15/11 hằng năm".
+
+    A date that opens a recurrence phrase ("và vào tháng 02 của các năm tiếp theo") is
+    the deadline's repetition, not a second deadline.
+    """
+    joiner = compile_folded(_grammar()["coordination"])
+    recurrences = find_recurrences(text)
+    while True:
+        j = joiner.match(folded, pos)
+        if not j:
+            return pos
+        for form, regex in forms:
+            if form["resolve"] == "relative":
+                continue
+            m = regex.match(folded, j.end())
+            if m:
+                break
+        else:
+            return pos
+        previous = found[-1].date
+        if previous and any(start <= m.start() < end and f"BYMONTH={previous.month}" in rule.split(";")
+                            for rule, start, end in recurrences):
+            return pos  # the same month again, in a recurrence: the deadline repeats
+        groups = {k: (text[m.start(k):m.end(k)] if v is not None else None) for k, v in m.groupdict().items()}
+        date, explicit = _resolve(form, groups, cue_kind, issue_date, issue_year)
+        found.append(Deadline(date=date, text=text[m.start():m.end()], start=m.start(), end=m.end(), kind=kind,
+                              form=form["name"], explicit_year=explicit, strong=strong))
+        pos = m.end()
 
 
 def _with_recurrence(text: str, deadline: Deadline, issue_date: dt.date | None) -> Deadline:
@@ -220,7 +254,9 @@ def _with_recurrence(text: str, deadline: Deadline, issue_date: dt.date | None) 
             between = text[deadline.end:start]
             if ";" in between or re.search(r"\.\s", between):
                 continue
-            if rule == "FREQ=YEARLY" and deadline.date and not deadline.explicit_year:
+            own_month = deadline.date and f"BYMONTH={deadline.date.month}" in rule.split(";")
+            if rule.startswith("FREQ=YEARLY") and deadline.date and not deadline.explicit_year and not own_month:
+                # "trước ngày 01/6 và 15/11 hằng năm": each date repeats on its own day.
                 rule = f"FREQ=YEARLY;BYMONTH={deadline.date.month}"
                 if deadline.form and "ngay" in fold(deadline.form):
                     rule += f";BYMONTHDAY={deadline.date.day}"

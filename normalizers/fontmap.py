@@ -59,10 +59,19 @@ MAX_CANDIDATES = 64  # readings tried per token
 BEAM = 8
 
 
+def _plain(text: str) -> bool:
+    """Only ASCII letters: nothing a shift could have produced (the fast path)."""
+    return text.isascii() and text.isalpha()
+
+
+def _is_foreign(ch: str) -> bool:
+    """Neither a Vietnamese letter nor an ASCII letter (`ß`, `¾`, a control character)."""
+    return not (ch.isascii() and ch.isalpha()) and ch not in vietnamese_letters()
+
+
 def _foreign_chars(token: str) -> list[int]:
     """Positions of characters that are neither ASCII nor Vietnamese letters."""
-    letters = vietnamese_letters()
-    return [i for i, ch in enumerate(token) if not ch.isascii() and ch not in letters]
+    return [i for i, ch in enumerate(token) if _is_foreign(ch)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,7 +80,7 @@ def _is_suspicious(token: str) -> bool:
     a syllable written with a case break (`TàNH`), or a non-syllable that one
     shift of a non-ASCII character turns into a syllable (`vißc`, `nhõt`; not
     `°C`, `µg` or a run-on like `nàythành`)."""
-    if token.isascii() or is_syllable(token):
+    if _plain(token) or is_syllable(token):
         return False
     if is_syllable(token.lower()):
         return True
@@ -88,7 +97,7 @@ def suspicious_tokens(text: str) -> Counter[str]:
     >>> sorted(suspicious_tokens("UBND TàNH KON TUM, Āy ban, 5 µg, → QĐ-UBND"))
     ['TàNH', 'Āy']
     """
-    return Counter(t for t in _TOKEN.findall(text) if not t.isascii() and _is_suspicious(t))
+    return Counter(t for t in _TOKEN.findall(text) if not _plain(t) and _is_suspicious(t))
 
 
 def looks_font_mapped(text: str) -> bool:
@@ -132,7 +141,7 @@ class OffsetTable:
 
     def readings(self, ch: str) -> list[str]:
         """The characters `ch` may stand for: itself, and its shifts."""
-        foreign = not ch.isascii() and ch not in vietnamese_letters()
+        foreign = _is_foreign(ch)
         out = [] if foreign else [ch]
         for k in self.offsets:
             if foreign or ch in self.domains[k]:
@@ -159,7 +168,7 @@ def _single_shifts(token: str) -> list[tuple[str, int, str]]:
     letters = vietnamese_letters()
     found = []
     for i, ch in enumerate(token):
-        if ch.isascii():
+        if ch.isascii() and ch.isalpha():
             continue
         is_letter = ch in letters
         for v in _shift_targets():

@@ -52,6 +52,7 @@ _CODE_CHUNK = re.compile(
 )
 # Punctuation that ends a stretch of words for the language model.
 _BREAK = re.compile(r"[.;:!?()\[\]\"“”…]|\n\s*\n|\f|\n\s*[-+*•]")
+_VOWELS = re.compile(r"[aeiouy]")
 _ROMAN = re.compile(r"[IVXLl1]+")
 _PARAGRAPH = re.compile(r"(?:\n[ \t]*){2,}|\f")
 
@@ -185,13 +186,17 @@ def _is_roman_numeral(token: str) -> bool:
     return bool(_ROMAN.fullmatch(token)) and not token.islower()
 
 
-def word_candidates(token: str, lexicon: Lexicon, noisy: bool = False) -> tuple[tuple[str, float], ...]:
+def word_candidates(
+    token: str, lexicon: Lexicon, noisy: bool = False, in_caps_heading: bool = False
+) -> tuple[tuple[str, float], ...]:
     """Marked syllables a token may stand for, with a penalty (0 for a plain
     syllable; the scaled OCR edit cost for a garbled one). Empty: leave it alone.
 
     In a `noisy` region (OCR garbage is common there) a valid syllable may be
     garbage too (`vy` for `vụ`, `trén` for `trên`): its neighbours one confusion
     away are offered as well, and two away when OCR printed a stray mark on it.
+    Capitals that are no syllable are an abbreviation (UBND), unless they sit in
+    a capitals heading of a noisy region and have two vowels (`VIIT` for `VIỆT`).
     """
     folded = lexicon.fold(token).lower()
     if folded.isdigit() or _is_roman_numeral(token):
@@ -204,7 +209,8 @@ def word_candidates(token: str, lexicon: Lexicon, noisy: bool = False) -> tuple[
         return tuple(out)  # a lone letter is a list marker (`b)`) or an initial
     if not forms and _is_abbreviation(token):
         letters = sum(ch.isalpha() for ch in token)
-        if letters >= 3 or not ocr_noise.has_noise_glyph(token):
+        garbled_heading_word = noisy and in_caps_heading and len(_VOWELS.findall(folded)) >= 2
+        if not garbled_heading_word and (letters >= 3 or not ocr_noise.has_noise_glyph(token)):
             return ()  # UBND, PAR INDEX, KH&CN: not a syllable, and written on purpose
     max_edits = ocr_noise.MAX_EDITS if (not forms or has_marks(token)) else 1
     seen = set(forms[:MAX_FORMS])
@@ -292,6 +298,8 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
         tokens.append((t_start, token, in_code, broken))
         last_end = m.end()
     foreign = [_is_foreign_word(t[1], lexicon) for t in tokens]
+    caps_words = [len(t[1]) > 1 and t[1].isupper() and bool(lexicon.marked_forms(lexicon.fold(t[1]).lower()))
+                  for t in tokens]  # NHAN, DAN: a capitals heading around
     not_words = [f or (_is_abbreviation(t[1]) and t[1].isalpha() and not lexicon.marked_forms(
         lexicon.fold(t[1]).lower())) for f, t in zip(foreign, tokens)]  # foreign, or UBND, KON
     # A sentence with several foreign words is a foreign passage as a whole.
@@ -314,7 +322,8 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
         # give it marks, not a repair into some commoner syllable (`Tôm`).
         in_name = (i > 0 and not_words[i - 1]) or (i + 1 < len(tokens) and not_words[i + 1])
         word_noisy = noisy and not (in_name and token[:1].isupper())
-        candidates = () if in_code or in_foreign else word_candidates(token, lexicon, word_noisy)
+        heading = any(caps_words[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens))
+        candidates = () if in_code or in_foreign else word_candidates(token, lexicon, word_noisy, heading)
         if candidates:
             runs[-1].append(Word(t_start, t_start + len(token), token, candidates))
         elif runs[-1]:

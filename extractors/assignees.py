@@ -122,6 +122,9 @@ def subject_of(text: str) -> str | None:
     """
     data = _data()
     body = text.lstrip(" -+*")
+    label = compile_folded(data["assignee_label"]).match(fold(body))
+    if label:  # "Cơ quan thực hiện: Sở Nội vụ chủ trì, ..."
+        body = body[label.end():]
     offset = len(text) - len(body)
     folded = fold(body)
     request = None
@@ -136,7 +139,7 @@ def subject_of(text: str) -> str | None:
     colon = rest.find(":")
     action = _first_action(body[start:], rest)
     ends = [e for e in (colon if colon >= 0 else None, action) if e is not None]
-    end = min(ends) if ends else None
+    end = min(ends) if ends else (len(rest) if request else None)  # "1.1. Giao Sở Xây dựng"
     if end is None or end < 3:
         return None
     subject = text[offset + start: offset + start + end].strip(" ,")
@@ -197,6 +200,6 @@ def find_assignees(text: str, headings: tuple[str, ...] = ()) -> Assignees:
     if s:
         end = compile_folded(data["support_end"]).search(folded, s.end())
         chunk = text[s.end(): end.start() if end else len(text)]
-        if starts_with_agency(chunk):
+        if chunk.strip() and starts_with_agency(chunk.strip()[0].upper() + chunk.strip()[1:]):  # "các sở, ban, ngành"
             support = split_agencies(chunk)
     return Assignees(assignees=assignees, lead=lead, support=support)

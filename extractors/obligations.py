@@ -121,8 +121,8 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
     for block in split_blocks(text):
         headings = block.headings
         annex = block.section if block.section and block.section.startswith("Phụ lục") else None
-        if annex and any_match(structure["deadline_columns"], block.text) and len(block.text) < 40:
-            table_annex = annex
+        if annex and annex != table_annex and any_match(structure["deadline_columns"], block.text):
+            table_annex = annex  # the header row of the annex's task table
             continue
         in_table = annex is not None and annex == table_annex
         if _in_purpose_section(headings, structure, targets_data):

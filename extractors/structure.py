@@ -211,8 +211,11 @@ def reflow(lines: list[str]) -> list[str]:
         current_level, _, current_rest = marker_of(current)
         # A short line without final punctuation is a heading, unless it is a list item
         # ("- Trên cơ sở đề xuất của Ban" / "Quản lý ..." is one item wrapped early).
+        # An unnumbered short line is a heading only when it looks like one (a title in
+        # capitals, or a few words): web copies wrap the first line of a paragraph early.
         short = (len(current) < (70 if current_level is not None else 50) and not _TERMINAL.search(current)
-                 and (current_level is None or current_level <= 3))
+                 and (current_level is None or current_level <= 3)
+                 and (current_level is not None or current.isupper() or len(current.split()) <= 3))
         dangling = any_match(_structure_data()["continuation_words"], current) or current.endswith((",", "-"))
         # Web copies wrap a numbered line after its first word or two ("4. Sở Nông" /
         # "nghiệp và Môi trường", "1. Vụ" / "Pháp chế"): such a stub always continues.

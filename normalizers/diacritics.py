@@ -108,8 +108,10 @@ def marked_share(text: str) -> tuple[float, int]:
 def accentless_regions(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of `text` that lack diacritics and should be restored.
 
-    The whole text when most of it is bare; otherwise only paragraphs long and
-    bare enough that they cannot be a run of names or codes in a marked letter.
+    The whole text when most of it is bare; otherwise each page (form feed) that
+    is mostly bare (a scanned page OCR'd without the Vietnamese model among pages
+    with a text layer), and in marked pages only paragraphs long and bare enough
+    that they cannot be a run of names or codes in a marked letter.
 
     >>> accentless_regions("Can cu Nghi quyet so 18-NQ/TU cua Tinh uy")
     [(0, 41)]
@@ -121,6 +123,20 @@ def accentless_regions(text: str) -> list[tuple[int, int]]:
         return []
     if share < DOCUMENT_MAX_MARKED:
         return [(0, len(text))]
+    regions: list[tuple[int, int]] = []
+    page_start = 0
+    for page_end in [*(m.start() for m in re.finditer("\f", text)), len(text)]:
+        page = text[page_start:page_end]
+        page_share, page_words = marked_share(page)
+        if page_words >= REGION_MIN_WORDS and page_share < DOCUMENT_MAX_MARKED:
+            regions.append((page_start, page_end))
+        else:
+            regions.extend((page_start + a, page_start + b) for a, b in _bare_paragraphs(page))
+        page_start = page_end + 1
+    return regions
+
+
+def _bare_paragraphs(text: str) -> list[tuple[int, int]]:
     regions, start = [], 0
     for sep in [*_PARAGRAPH.finditer(text), None]:
         end = sep.start() if sep else len(text)

@@ -214,3 +214,13 @@ def test_fast_table_lookup_agrees_with_the_model() -> None:
                 history = (a, b) if a != "<s>" or b else (b,)
                 assert score((encode(a), encode(b)), encode(w)) == pytest.approx(model.logprob((a, b), w))
     assert start == (-1, encode("<s>"))
+
+
+def test_a_bare_scanned_page_among_marked_pages_is_restored_alone() -> None:
+    marked = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015.\n" * 8
+    bare = "Uy ban nhan dan tinh yeu cau cac so, ban, nganh\n\ntrien khai thuc hien ke hoach nay.\n" * 4
+    text = marked + "\f" + bare + "\f" + marked
+    assert diacritics.accentless_regions(text) == [(len(marked) + 1, len(marked) + 1 + len(bare))]
+    out = diacritics.restore_diacritics(text)
+    assert out.startswith(marked + "\fỦy ban nhân dân tỉnh yêu cầu các sở, ban, ngành")
+    assert out.endswith("\f" + marked)

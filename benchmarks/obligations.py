@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractors.obligations import extract_obligations  # noqa: E402
 from tests.extractors.gold_scoring import (  # noqa: E402
-    document_from_gold, f1, load_gold, score_deadlines, score_targets)
+    document_from_gold, f1, load_gold, score_deadlines, score_targets_with_due)
 
 
 def text_for(gold_path: Path) -> Path | None:
@@ -29,7 +29,7 @@ def text_for(gold_path: Path) -> Path | None:
 
 
 def run(gold_dir: Path, verbose: bool) -> None:
-    dl, tg, rec = [0, 0, 0], [0, 0, 0], [0, 0]
+    dl, tg, rec, due = [0, 0, 0], [0, 0, 0], [0, 0], [0, 0]
     started, n = time.perf_counter(), 0
     for gold_path in sorted(gold_dir.glob("*.json")):
         text_path = text_for(gold_path)
@@ -39,9 +39,10 @@ def run(gold_dir: Path, verbose: bool) -> None:
         rows = extract_obligations(text_path.read_text(encoding="utf-8"), document_from_gold(gold))
         n += 1
         d = score_deadlines(rows, gold)
-        t = score_targets(rows, gold)
+        t = score_targets_with_due(rows, gold)
         dl = [a + b for a, b in zip(dl, d[:3])]
-        tg = [a + b for a, b in zip(tg, t)]
+        tg = [a + b for a, b in zip(tg, t[:3])]
+        due = [due[0] + t[3], due[1] + t[4]]
         rec = [rec[0] + d[3], rec[1] + d[4]]
         print(f"  {gold_path.stem}: deadlines {d[0]}/{d[2]} found, {d[1]} predicted; "
               f"targets {t[0]}/{t[2]} found, {t[1]} predicted")
@@ -54,7 +55,8 @@ def run(gold_dir: Path, verbose: bool) -> None:
     for name, counts in (("deadlines", dl), ("targets", tg)):
         p, r, f = f1(*counts)
         print(f"{gold_dir}: {name} P {p:.2f} R {r:.2f} F1 {f:.2f}")
-    print(f"{gold_dir}: recurrence right {rec[0]}/{rec[1]}; {n / elapsed:.1f} letters/s")
+    print(f"{gold_dir}: recurrence right {rec[0]}/{rec[1]}; target due right {due[0]}/{due[1]}; "
+          f"{n / elapsed:.1f} letters/s")
 
 
 if __name__ == "__main__":

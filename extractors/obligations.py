@@ -102,6 +102,22 @@ def _in_purpose_section(headings: tuple[str, ...], structure: dict, targets_data
     return False
 
 
+def _due_of(position: int, clause: str, headings: tuple[str, ...], deadlines: list[Deadline],
+            year_of_plan: int | None) -> tuple[dt.date | None, str | None]:
+    """A target's due date: the nearest year phrase of its clause, else a short heading's
+    ("1. Mục tiêu đến hết năm 2026"), else a deadline of the clause, else the plan's year."""
+    due, due_text = target_due(clause, near=position)
+    for heading in reversed(headings):
+        if due is None and len(heading) < 100:
+            due, due_text = target_due(heading)
+    dated = [d for d in deadlines if d.date]
+    if due is None and dated:
+        due, due_text = dated[0].date, dated[0].text
+    if due is None and year_of_plan:
+        due = dt.date(year_of_plan, 12, 31)
+    return due, due_text
+
+
 def _is_heading(block: Block) -> bool:
     return block.level is not None and len(block.text) < 90 and not re.search(r"[.;]\s*$", block.text)
 
@@ -143,16 +159,8 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
                 if _valid_deadline(d, document, year_of_plan)]
             targets = () if review else find_targets(clause, target_section, document.issue_year)
             if targets:
-                due, due_text = target_due(clause)
-                for heading in reversed(headings):  # "1. Mục tiêu đến hết năm 2026"
-                    if due is None and len(heading) < 100:
-                        due, due_text = target_due(heading)
-                dated = [d for d in deadlines if d.date]
-                if due is None and dated:
-                    due, due_text = dated[0].date, dated[0].text
-                if due is None and year_of_plan:
-                    due = dt.date(year_of_plan, 12, 31)
                 for t in targets:
+                    due, due_text = _due_of(t.start, clause, headings, deadlines, year_of_plan)
                     rows.append({**base, "kind": "target", "text": sentence, "deadline": due, "deadline_text": due_text,
                                  "deadline_kind": "deadline" if due else None, "target_value": t.value,
                                  "target_value_max": t.value_max, "target_unit": t.unit,

@@ -166,23 +166,35 @@ def find_targets(text: str, in_target_section: bool = False, issue_year: int | N
     return tuple(found)
 
 
-def target_due(text: str) -> tuple[dt.date | None, str | None]:
-    """The due date a clause gives its targets (`đến năm 2030` → 2030-12-31), and the phrase.
+def target_due(text: str, near: int | None = None) -> tuple[dt.date | None, str | None]:
+    """The due date a clause gives a target (`đến năm 2030` → 2030-12-31), and the phrase.
+
+    With `near` (the target's offset), the closest phrase wins, so each of two goals in
+    one sentence keeps its own year; without it, the first phrase of the clause.
 
     >>> target_due("Đến năm 2030, tiếp tục giảm bình quân 10% biên chế so với năm 2025.")
     (datetime.date(2030, 12, 31), 'Đến năm 2030')
     >>> target_due("tăng 05 bậc so với năm 2022")
     (None, None)
+    >>> t = "phấn đấu đạt 20% xã, phường “không ma túy” năm 2025, bảo đảm đến hết năm 2030 đạt 50% địa bàn"
+    >>> target_due(t, near=t.index("20%"))[0], target_due(t, near=t.index("50%"))[0]
+    (datetime.date(2025, 12, 31), datetime.date(2030, 12, 31))
     """
     data = _data()
     folded = fold(text)
     not_due = compile_folded(data["not_due_before"])
-    best: tuple[int, dt.date, str] | None = None
+    found: list[tuple[int, int, dt.date, str]] = []
     for form in data["due_forms"]:
         for m in compile_folded(form["pattern"]).finditer(folded):
             if not_due.search(folded[:m.start()]):
                 continue
-            if best is None or m.start() < best[0]:
-                best = (m.start(), dt.date(int(m.group("year")), 12, 31), text[m.start():m.end()].strip())
-            break
-    return (best[1], best[2]) if best else (None, None)
+            if any(a <= m.start() < b or m.start() <= a < m.end() for a, b, _, _ in found):
+                continue
+            found.append((m.start(), m.end(), dt.date(int(m.group("year")), 12, 31), text[m.start():m.end()].strip()))
+    if not found:
+        return None, None
+    if near is None:
+        best = min(found)
+    else:
+        best = min(found, key=lambda f: min(abs(near - f[0]), abs(near - f[1])))
+    return best[2], best[3]

@@ -53,9 +53,15 @@ def score_deadlines(rows: tuple[TaskRecord, ...], gold: dict) -> tuple[int, int,
 
 
 def score_targets(rows: tuple[TaskRecord, ...], gold: dict) -> tuple[int, int, int]:
+    tp, n_pred, n_gold, _, _ = score_targets_with_due(rows, gold)
+    return tp, n_pred, n_gold
+
+
+def score_targets_with_due(rows: tuple[TaskRecord, ...], gold: dict) -> tuple[int, int, int, int, int]:
+    """(tp, n_pred, n_gold, due_ok, due_n): due dates are checked on matched gold with a due."""
     golds = gold.get("targets", [])
     preds = [r for r in rows if r.kind == "target"]
-    used, tp, optional_hits = set(), 0, 0
+    used, tp, optional_hits, due_ok, due_n = set(), 0, 0, 0, 0
     for g in sorted(golds, key=lambda g: g.get("optional", False)):
         cands = [(fuzz.partial_ratio(norm(r.text, True) or "", norm(g["text"], True) or ""), i)
                  for i, r in enumerate(preds)
@@ -68,7 +74,10 @@ def score_targets(rows: tuple[TaskRecord, ...], gold: dict) -> tuple[int, int, i
             optional_hits += 1
             continue
         tp += 1
-    return tp, len(preds) - optional_hits, sum(1 for g in golds if not g.get("optional"))
+        if g.get("due"):
+            due_n += 1
+            due_ok += bool(preds[i].deadline) and preds[i].deadline.isoformat() == g["due"]
+    return tp, len(preds) - optional_hits, sum(1 for g in golds if not g.get("optional")), due_ok, due_n
 
 
 def f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:

@@ -118,6 +118,11 @@ def _due_of(position: int, clause: str, headings: tuple[str, ...], deadlines: li
     return due, due_text
 
 
+def _in_article(block: Block) -> bool:
+    """True inside an "Điều N" of a regulation (a Quyết định's articles are its rules)."""
+    return bool(block.section and block.section.startswith("Điều"))
+
+
 def _is_heading(block: Block) -> bool:
     return block.level is not None and len(block.text) < 90 and not re.search(r"[.;]\s*$", block.text)
 
@@ -132,6 +137,7 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
     year_of_plan = plan_year(document)
     identity = letter_identity(document)
     default_assignees = tuple(normalize_agency(a) for a in document.addressees)
+    normative = (document.doc_type or "") in targets_data["normative_types"]
     rows: list[dict] = []
     table_annex: str | None = None  # the Phụ lục whose table has a deadline column
     for block in split_blocks(text):
@@ -157,7 +163,8 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
             deadlines = [] if _is_heading(block) else [
                 d for d in find_deadlines(clause, document.issue_date, document.issue_year)
                 if _valid_deadline(d, document, year_of_plan)]
-            targets = () if review else find_targets(clause, target_section, document.issue_year)
+            targets = () if review else find_targets(clause, target_section, document.issue_year,
+                                                      normative=normative or _in_article(block))
             if targets:
                 for t in targets:
                     due, due_text = _due_of(t.start, clause, headings, deadlines, year_of_plan)

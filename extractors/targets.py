@@ -102,7 +102,8 @@ def _is_reported(folded: str, start: int, left: int, in_target_section: bool, ha
     return False
 
 
-def find_targets(text: str, in_target_section: bool = False, issue_year: int | None = None) -> tuple[Target, ...]:
+def find_targets(text: str, in_target_section: bool = False, issue_year: int | None = None,
+                 normative: bool = False) -> tuple[Target, ...]:
     """Targets in one clause. Percentages count anywhere a goal is plausible; counted
     nouns, ranks and fractions only under a target heading or with a goal cue.
 
@@ -115,11 +116,19 @@ def find_targets(text: str, in_target_section: bool = False, issue_year: int | N
     [(33.33, '%')]
     >>> find_targets("Chỉ số PAR INDEX năm 2021 đạt 88,9%, tăng 26,94% so với năm 2020", issue_year=2022)
     ()
+
+    In a normative text (an article of a Nghị định, a Thông tư) a number is a rule's
+    threshold unless the clause states a goal:
+
+    >>> find_targets("Người được đề nghị bổ nhiệm phải đạt trên 50% số phiếu giới thiệu", normative=True)
+    ()
     """
     data = _data()
     folded = fold(text)
     if any_match(data["not_target_clause"], text):
         return ()
+    if normative and not in_target_section and not any_match(data["goal_cues"], text):
+        return ()  # a rule's threshold ("đạt trên 50% số phiếu"), not a goal
     has_cue = any_match(data["target_cues"], text)
     strong = in_target_section or has_cue
     pats = _patterns()
@@ -169,8 +178,9 @@ def find_targets(text: str, in_target_section: bool = False, issue_year: int | N
 def target_due(text: str, near: int | None = None) -> tuple[dt.date | None, str | None]:
     """The due date a clause gives a target (`đến năm 2030` → 2030-12-31), and the phrase.
 
-    With `near` (the target's offset), the closest phrase wins, so each of two goals in
-    one sentence keeps its own year; without it, the first phrase of the clause.
+    With `near` (the target's offset), the last phrase before it wins, else the first
+    after it, so each of two goals in one sentence keeps its own year; without it, the
+    first phrase of the clause.
 
     >>> target_due("Đến năm 2030, tiếp tục giảm bình quân 10% biên chế so với năm 2025.")
     (datetime.date(2030, 12, 31), 'Đến năm 2030')
@@ -179,6 +189,9 @@ def target_due(text: str, near: int | None = None) -> tuple[dt.date | None, str 
     >>> t = "phấn đấu đạt 20% xã, phường “không ma túy” năm 2025, bảo đảm đến hết năm 2030 đạt 50% địa bàn"
     >>> target_due(t, near=t.index("20%"))[0], target_due(t, near=t.index("50%"))[0]
     (datetime.date(2025, 12, 31), datetime.date(2030, 12, 31))
+    >>> t = "phấn đấu tăng trưởng kinh tế cả năm 2025 đạt trên 8% và năm 2026 đạt từ 10% trở lên"
+    >>> target_due(t, near=t.index("8%"))[0], target_due(t, near=t.index("10%"))[0]
+    (datetime.date(2025, 12, 31), datetime.date(2026, 12, 31))
     """
     data = _data()
     folded = fold(text)
@@ -196,5 +209,8 @@ def target_due(text: str, near: int | None = None) -> tuple[dt.date | None, str 
     if near is None:
         best = min(found)
     else:
-        best = min(found, key=lambda f: min(abs(near - f[0]), abs(near - f[1])))
+        # "năm 2025 đạt trên 8% và năm 2026 đạt từ 10%": a year phrase before a goal is
+        # its own; one after it counts only when none precedes ("đạt 50% vào năm 2025").
+        before = [f for f in found if f[1] <= near]
+        best = max(before, key=lambda f: f[1]) if before else min(found)
     return best[2], best[3]

@@ -14,7 +14,8 @@ CASES = yaml.safe_load((Path(__file__).parents[1] / "cases" / "targets.yaml").re
 
 @pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
 def test_target_case(case: dict) -> None:
-    found = find_targets(case["text"], case.get("in_target_section", False), case.get("issue_year"))
+    found = find_targets(case["text"], case.get("in_target_section", False), case.get("issue_year"),
+                         normative=case.get("normative", False))
     got = [[t.value, t.value_max, t.unit, t.comparator] for t in found]
     want = [[float(v), float(m) if m is not None else None, u, c] for v, m, u, c in case["expect"]]
     assert got == want

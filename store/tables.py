@@ -93,8 +93,15 @@ def to_arrow(frame: pd.DataFrame, name: str) -> pa.Table:
     schema = ARROW_SCHEMAS[name]
     extra = [c for c in frame.columns if c not in schema.names]
     fields = list(schema) + [pa.field(c, pa.string()) for c in extra]
-    data = {f.name: (frame[f.name].tolist() if f.name in schema.names
-                     else [None if _missing(v) else str(v) for v in frame[f.name]]) for f in fields}
+    data = {}
+    for f in fields:
+        values = frame[f.name].tolist()
+        if pa.types.is_list(f.type):
+            data[f.name] = values
+        elif f.name in schema.names:
+            data[f.name] = [None if _missing(v) else v for v in values]  # pd.NA is not Arrow's null
+        else:
+            data[f.name] = [None if _missing(v) else str(v) for v in values]
     return pa.Table.from_pydict(data, schema=pa.schema(fields))
 
 

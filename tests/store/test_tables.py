@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -50,6 +51,13 @@ def test_blank_draft_number_and_date_stay_null(tmp_path):
     back = read_table(tmp_path, "documents")
     assert back.loc[0, "number"] is None and back.loc[0, "issue_date"] is None
     assert back.loc[0, "issue_year"] == 2023
+
+
+def test_a_missing_year_among_known_ones_is_written_as_null(tmp_path):
+    frame = records_frame([_document(), _document(source_path="b.txt", issue_year=None)], "documents")
+    store_commit.commit(tmp_path, stage_table(frame, "documents", tmp_path))
+    years = read_table(tmp_path, "documents")["issue_year"]
+    assert years.iloc[0] == 2022 and pd.isna(years.iloc[1])
 
 
 def test_invalid_rows_are_refused_before_anything_is_written(tmp_path):

@@ -265,17 +265,18 @@ def is_noisy(text: str, lexicon: Lexicon) -> bool:
     return garbage / len(words) > NOISY_MIN_GARBAGE
 
 
-_CHECKERS: dict[int, object] = {}
+def _folded_checker(lexicon: Lexicon) -> Callable[[str], bool]:
+    """`is this folded string a syllable` for a lexicon, as one stable function, so
+    `ocr_noise`'s cache of repairs is shared by every call with the same lexicon."""
+    return _checker_for(lexicon.marked_forms)
 
 
-def _folded_checker(lexicon: Lexicon):
-    """A hashable `is this folded string a syllable` function for one lexicon (cached)."""
-    checker = _CHECKERS.get(id(lexicon))
-    if checker is None:
-        def checker(folded: str, _forms=lexicon.marked_forms) -> bool:
-            return bool(_forms(folded))
-        _CHECKERS[id(lexicon)] = checker
-    return checker  # type: ignore[return-value]
+@functools.lru_cache(maxsize=16)
+def _checker_for(marked_forms: Callable[[str], tuple[str, ...]]) -> Callable[[str], bool]:
+    def is_folded_syllable(folded: str) -> bool:
+        return bool(marked_forms(folded))
+
+    return is_folded_syllable
 
 
 def _is_foreign_word(token: str, lexicon: Lexicon) -> bool:
@@ -452,7 +453,7 @@ def restore_diacritics(text: str) -> str:
         return text
     from normalizers import lm  # the shared model, loaded once, on first need
 
-    return restore_with(text, lm.load_model(), AttestedForms())
+    return restore_with(text, lm.load_model(), SHIPPED_LEXICON)
 
 
 class AttestedForms:
@@ -482,3 +483,6 @@ class AttestedForms:
         if attested:
             return attested
         return (folded,) if folded in forms else forms[:1]
+
+
+SHIPPED_LEXICON = AttestedForms()

@@ -142,10 +142,10 @@ def split_at_column_gaps(line: Line) -> list[Line]:
     gaps = [word.left - before.right for before, word in zip(line.words, line.words[1:])]
     if not gaps:
         return [line]
-    typical = sorted(gaps)[len(gaps) // 2]
+    typical = sorted(gaps)[(len(gaps) - 1) // 2]  # lower median: one outsized gap never counts
     pieces: list[list[Word]] = [[line.words[0]]]
     for gap, word in zip(gaps, line.words[1:]):
-        if gap > COLUMN_GAP_LINE_HEIGHTS * height and gap > 3 * max(typical, 1):
+        if gap > COLUMN_GAP_LINE_HEIGHTS * height and (len(gaps) == 1 or gap > 3 * max(typical, 1)):
             pieces.append([])
         pieces[-1].append(word)
     return [Line(tuple(p)) for p in pieces]

@@ -131,7 +131,9 @@ def rasterize_pdf_page(pdf: Path, number: int, dpi: int, out_path: Path) -> Path
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(str(pdf))
         try:
-            bitmap = document[number - 1].render(scale=dpi / 72.0, grayscale=True)
+            # no_smoothimage: a 1-bit fax page stays black and white when scaled, so
+            # it is recognised as bi-level and despeckled.
+            bitmap = document[number - 1].render(scale=dpi / 72.0, grayscale=True, no_smoothimage=True)
             bitmap.to_pil().save(out_path)
         finally:
             document.close()

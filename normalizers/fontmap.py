@@ -22,7 +22,9 @@ on the font, so the table differs per file, and even per font inside a file
    a beam search with the syllable trigram model picks the reading. A token that
    already is a syllable is changed only when the model clearly prefers the
    shifted reading (`tánh` -> `tỉnh` after `địa bàn`, but `các` stays).
-4. **Quotes** shifted onto an ASCII pair (`<tự diễn biến=`) are restored when the
+4. **Apply consistently**: a foreign character read as one letter nearly every
+   time is read so everywhere, also inside abbreviations (`HĐND`, `NĐ-CP`).
+5. **Quotes** shifted onto an ASCII pair (`<tự diễn biến=`) are restored when the
    file shows letter damage and the pair is used only as quotes.
 """
 from __future__ import annotations
@@ -55,6 +57,10 @@ LETTER_ONLY_WEIGHT = 0.5
 MIN_CONTEXT_VOTES = 6.0  # support a shift needs from syllables that are valid as written
 RUN_SLACK = 2  # neighbours of voting characters assumed to be in the same shifted run
 CHANGE_PENALTY = 2.0  # log-prob a shift must win by when the token was already a syllable
+# A foreign character read as one letter this often, this consistently, is read
+# so everywhere, even in abbreviations no syllable can confirm.
+MIN_CONSISTENT = 3
+CONSISTENT_SHARE = 0.9
 MAX_CANDIDATES = 64  # readings tried per token
 BEAM = 8
 
@@ -375,7 +381,9 @@ def _best_readings(words: list[list[tuple[str, float]]], model: SyllableLM) -> l
     return chosen[::-1]
 
 
-def _repair_letters(text: str, table: OffsetTable, model: SyllableLM) -> str:
+def _repair_letters(text: str, table: OffsetTable, model: SyllableLM) -> tuple[str, dict[str, Counter[str]]]:
+    """Repair every run of words; also return, per foreign character, what it was read as."""
+    choices: dict[str, Counter[str]] = {}
     pieces: list[str] = []
     run: list[tuple[re.Match, list[tuple[str, float]]]] = []
     cursor = 0
@@ -389,6 +397,9 @@ def _repair_letters(text: str, table: OffsetTable, model: SyllableLM) -> str:
                 pieces.append(text[cursor : m.start()])
                 pieces.append(reading)
                 cursor = m.end()
+                for i in _foreign_chars(m.group()):
+                    if reading[i] != m.group()[i]:
+                        choices.setdefault(m.group()[i], Counter())[reading[i]] += 1
         run.clear()
 
     last_end = 0
@@ -403,7 +414,22 @@ def _repair_letters(text: str, table: OffsetTable, model: SyllableLM) -> str:
         run.append((m, candidates))
     flush()
     pieces.append(text[cursor:])
-    return "".join(pieces)
+    return "".join(pieces), choices
+
+
+def _repair_leftovers(text: str, choices: dict[str, Counter[str]]) -> str:
+    """Apply the file's confident character repairs where no syllable could confirm
+    them: inside abbreviations and codes (`H\x80ND` -> `HĐND`, `NĐ-CP`).
+
+    A foreign character is mapped only when the words repaired around the file read
+    it at least `MIN_CONSISTENT` times, nearly always as the same letter.
+    """
+    mapping = {}
+    for ch, readings in choices.items():
+        letter, count = readings.most_common(1)[0]
+        if count >= MIN_CONSISTENT and count >= CONSISTENT_SHARE * sum(readings.values()):
+            mapping[ord(ch)] = letter
+    return text.translate(mapping) if mapping else text
 
 
 # Curly quotes and the ASCII characters a font may shift them onto.
@@ -451,7 +477,8 @@ def repair_font_map(text: str) -> str:
     table = infer_offsets(text)
     if not table.offsets:
         return text
-    return _repair_quotes(_repair_letters(text, table, load_model()))
+    repaired, choices = _repair_letters(text, table, load_model())
+    return _repair_quotes(_repair_leftovers(repaired, choices))
 
 
 def shift_code_points(text: str, runs: tuple[tuple[int, int, int], ...]) -> str:

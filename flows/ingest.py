@@ -1,21 +1,33 @@
 """The `ingest` Prefect flow: the same stages as flows.pipeline, with Prefect's
-retries, task runners (threads by default, Dask for a cluster) and run history.
+retries, task runners and run history.
 
 The flow only wires: plan and store come from flows.pipeline/store, each file is
 one `read_letter` task (retried when the failure is transient, e.g. a killed OCR
 subprocess), and a bad file never stops the flow.
+
+Where the tasks run (`task_runner_for`), no scheduling code of our own:
+- `--dask-address tcp://host:8786`: on that existing Dask cluster (prefect-dask),
+  which is how one inbox is spread over several machines (docs/scaling.md);
+- `--workers N` (N > 1) with a batch of files: on a local Dask cluster of N
+  single-threaded worker *processes*, because read/normalize/extract are
+  CPU-bound Python and threads would share one GIL;
+- otherwise (one worker, or a handful of files, where starting N processes that
+  import the stages costs more than it saves): Prefect's thread pool.
 """
 from __future__ import annotations
 
-import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from prefect import flow, get_run_logger, task
 
-from dondoc import errors
 from dondoc.settings import Settings
 from flows import pipeline
+
+# A worker process costs about a second of imports before its first letter and a
+# text letter takes ~0.1 s of CPU: processes pay off from a few letters per worker.
+PROCESS_MIN_FILES_PER_WORKER = 4
 
 
 class TransientFailure(Exception):
@@ -32,11 +44,20 @@ def read_letter(item: pipeline.WorkItem, settings: Settings) -> pipeline.FileRes
     return result
 
 
-def _task_runner(settings: Settings):
+def task_runner_for(settings: Settings, files_to_read: int):
+    """The Prefect task runner for a run that will read `files_to_read` files."""
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=settings.dask_address)
+    if settings.workers > 1 and files_to_read >= PROCESS_MIN_FILES_PER_WORKER * settings.workers:
+        from prefect_dask import DaskTaskRunner
+
+        # One thread per process: the parallelism is in the processes, not the GIL.
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                              cluster_kwargs={"n_workers": min(settings.workers, files_to_read),
+                                              "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
     from prefect.task_runners import ThreadPoolTaskRunner
 
     return ThreadPoolTaskRunner(max_workers=settings.workers)
@@ -68,5 +89,38 @@ def ingest_flow(inbox: str, settings: Settings, wait: float = 600.0) -> pipeline
 
 
 def ingest(inbox: str, settings: Settings, wait: float = 600.0) -> pipeline.RunSummary:
-    """Run the flow with the task runner the settings ask for."""
-    return ingest_flow.with_options(task_runner=_task_runner(settings))(inbox, settings, wait)
+    """Run the flow with the task runner the settings and the amount of work ask for."""
+    runner = task_runner_for(settings, _files_to_read(inbox, settings))
+    with _api_for_workers(runner):
+        return ingest_flow.with_options(task_runner=runner)(inbox, settings, wait)
+
+
+@contextmanager
+def _api_for_workers(runner) -> Iterator[None]:
+    """Give Dask workers the address of this run's Prefect API.
+
+    Without PREFECT_API_URL, Prefect starts a temporary server inside this process
+    and only this process knows where it is: each Dask worker would then try to
+    start its own and time out. Starting it here and putting its URL in the
+    settings context makes prefect-dask ship the URL with every task. A real
+    deployment sets PREFECT_API_URL everywhere and this does nothing."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if type(runner).__name__ != "DaskTaskRunner" or PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def _files_to_read(inbox: str, settings: Settings) -> int:
+    """How many files the run will read: a preview of the run's own plan (stat calls and
+    hashes of changed files only), so an unchanged inbox starts no worker processes."""
+    folder = Path(inbox)
+    if not folder.is_dir():
+        return 0  # the run itself reports the missing inbox
+    return len(pipeline.plan_run(folder, settings.out_dir).to_process)

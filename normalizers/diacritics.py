@@ -279,6 +279,25 @@ def _checker_for(marked_forms: Callable[[str], tuple[str, ...]]) -> Callable[[st
     return is_folded_syllable
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_kind(token: str, lexicon: Lexicon) -> str:
+    """`foreign` (`issued`, `Kon`), `abbreviation` (UBND: capitals, no syllable),
+    `capitals` (a syllable in capitals: NHAN), or `word`."""
+    if _is_foreign_word(token, lexicon):
+        return "foreign"
+    if len(token) > 1 and token.isupper() and token.isalpha():
+        is_word = bool(lexicon.marked_forms(lexicon.fold(token).lower()))
+        return "capitals" if is_word else "abbreviation"
+    return "word"
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_candidates(
+    token: str, lexicon: Lexicon, noisy: bool, in_caps_heading: bool
+) -> tuple[tuple[str, float], ...]:
+    return word_candidates(token, lexicon, noisy, in_caps_heading)
+
+
 def _is_foreign_word(token: str, lexicon: Lexicon) -> bool:
     """A plain letter word that is no syllable, no abbreviation and not one OCR
     confusion away from a syllable: `issued`, `Committee` (but not `nwéc`, `thudc`)."""
@@ -314,11 +333,10 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
         in_code = ci < len(codes) and codes[ci][0] <= t_start
         tokens.append((t_start, token, in_code, broken))
         last_end = m.end()
-    foreign = [_is_foreign_word(t[1], lexicon) for t in tokens]
-    caps_words = [len(t[1]) > 1 and t[1].isupper() and bool(lexicon.marked_forms(lexicon.fold(t[1]).lower()))
-                  for t in tokens]  # NHAN, DAN: a capitals heading around
-    not_words = [f or (_is_abbreviation(t[1]) and t[1].isalpha() and not lexicon.marked_forms(
-        lexicon.fold(t[1]).lower())) for f, t in zip(foreign, tokens)]  # foreign, or UBND, KON
+    kinds = [_word_kind(t[1], lexicon) for t in tokens]
+    foreign = [kind == "foreign" for kind in kinds]
+    not_words = [kind in ("foreign", "abbreviation") for kind in kinds]  # `Kon`, `KON`, UBND
+    caps_words = [kind == "capitals" for kind in kinds]  # NHAN, DAN: a capitals heading around
     # A sentence with several foreign words is a foreign passage as a whole.
     sentence_of, sentences = [], [[0, 0]]  # per sentence: [words, foreign words]
     for i, (_, _, _, broken) in enumerate(tokens):
@@ -340,7 +358,7 @@ def stretches(text: str, start: int, end: int, lexicon: Lexicon, noisy: bool = F
         in_name = (i > 0 and not_words[i - 1]) or (i + 1 < len(tokens) and not_words[i + 1])
         word_noisy = noisy and not (in_name and token[:1].isupper())
         heading = any(caps_words[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens))
-        candidates = () if in_code or in_foreign else word_candidates(token, lexicon, word_noisy, heading)
+        candidates = () if in_code or in_foreign else _cached_candidates(token, lexicon, word_noisy, heading)
         if candidates:
             runs[-1].append(Word(t_start, t_start + len(token), token, candidates))
         elif runs[-1]:

@@ -255,11 +255,17 @@ def _with_recurrence(text: str, deadline: Deadline, issue_date: dt.date | None) 
             if ";" in between or re.search(r"\.\s", between):
                 continue
             own_month = deadline.date and f"BYMONTH={deadline.date.month}" in rule.split(";")
-            if rule.startswith("FREQ=YEARLY") and deadline.date and not deadline.explicit_year and not own_month:
-                # "trước ngày 01/6 và 15/11 hằng năm": each date repeats on its own day.
+            day_form = deadline.form in {f["name"] for f in _grammar()["date_forms"] if f["resolve"] == "day"}
+            plain_yearly = rule == "FREQ=YEARLY"
+            if deadline.date and rule.startswith("FREQ=YEARLY") and not own_month and (
+                    plain_yearly or not deadline.explicit_year):
+                # "trước ngày 01/6 và 15/11 hằng năm", "trước ngày 15/12/2024 và hằng năm":
+                # each date repeats on its own day.
                 rule = f"FREQ=YEARLY;BYMONTH={deadline.date.month}"
-                if deadline.form and "ngay" in fold(deadline.form):
+                if day_form:
                     rule += f";BYMONTHDAY={deadline.date.day}"
+            elif deadline.date and rule == "FREQ=MONTHLY" and day_form:
+                rule = f"FREQ=MONTHLY;BYMONTHDAY={deadline.date.day}"
             return replace(deadline, recurrence=rule)
     return deadline
 

@@ -114,12 +114,18 @@ def _resolve(form: dict, groups: dict[str, str | None], cue_kind: str,
             month = int(groups["month"])
             if before:
                 return dt.date(year, month, 1) - dt.timedelta(days=1), explicit
-            return month_end(year, month), explicit
+            end = month_end(year, month)
+            if not explicit and issue_date and end < issue_date:
+                end = month_end(year + 1, month)  # "trong tháng 3 hằng năm" in a May letter
+            return end, explicit
         if resolve == "quarter":
             quarter = ROMAN_QUARTERS[(groups["quarter"] or "").lower()]
             if before:
                 return dt.date(year, 3 * quarter - 2, 1) - dt.timedelta(days=1), explicit
-            return month_end(year, 3 * quarter), explicit
+            end = month_end(year, 3 * quarter)
+            if not explicit and issue_date and end < issue_date:
+                end = month_end(year + 1, 3 * quarter)
+            return end, explicit
         if resolve == "half":
             first = any(w in fold(groups["half"] or "").lower() for w in (fold(x) for x in _grammar()["first_half_words"]))
             if before:

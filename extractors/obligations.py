@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from dondoc.langdata import load_yaml
@@ -131,71 +132,85 @@ def _clause_text(text: str, start: int, end: int) -> str:
     return re.sub(r"\s+", " ", text[start:end]).strip(" ;")
 
 
+@dataclass(frozen=True, slots=True)
+class _Letter:
+    """What every block of one letter is read against."""
+
+    document: DocumentRecord
+    year_of_plan: int | None
+    normative: bool
+    default_assignees: tuple[str, ...]
+
+
 def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord, ...]:
     """Rows of the tasks table for one letter (status, overdue, next_due come later)."""
-    structure, targets_data = _structure(), _targets()
-    year_of_plan = plan_year(document)
-    identity = letter_identity(document)
-    default_assignees = tuple(normalize_agency(a) for a in document.addressees)
-    normative = (document.doc_type or "") in targets_data["normative_types"]
+    letter = _Letter(document=document, year_of_plan=plan_year(document),
+                     normative=(document.doc_type or "") in _targets()["normative_types"],
+                     default_assignees=tuple(normalize_agency(a) for a in document.addressees))
     rows: list[dict] = []
     table_annex: str | None = None  # the Phụ lục whose table has a deadline column
     for block in split_blocks(text):
-        headings = block.headings
         annex = block.section if block.section and block.section.startswith("Phụ lục") else None
-        if annex and annex != table_annex and any_match(structure["deadline_columns"], block.text):
+        if annex and annex != table_annex and any_match(_structure()["deadline_columns"], block.text):
             table_annex = annex  # the header row of the annex's task table
             continue
-        in_table = annex is not None and annex == table_annex
-        if _in_purpose_section(headings, structure, targets_data):
+        if _in_purpose_section(block.headings, _structure(), _targets()):
             continue
-        review = any(any_match(structure["review_headings"], h) for h in headings)
-        target_section = any(any_match(targets_data["target_headings"], h) for h in headings) or (
-            any_match(targets_data["target_headings"], block.text[:60]) and ":" in block.text[:60])
-        who: Assignees = find_assignees(block.text, headings)
-        assignees = who.assignees or default_assignees
-        base = {"section": block.section, "assignees": assignees, "lead_assignee": who.lead,
-                "support_assignees": who.support}
-        found_any = False
-        for start, end in split_clauses(block.text):
-            clause = block.text[start:end]
-            sentence = _clause_text(block.text, start, end)
-            deadlines = [] if _is_heading(block) else [
-                d for d in find_deadlines(clause, document.issue_date, document.issue_year)
-                if _valid_deadline(d, document, year_of_plan)]
-            targets = () if review else find_targets(clause, target_section, document.issue_year,
-                                                      normative=normative or _in_article(block))
-            if targets:
-                for t in targets:
-                    due, due_text = _due_of(t.start, clause, headings, deadlines, year_of_plan)
-                    rows.append({**base, "kind": "target", "text": sentence, "deadline": due, "deadline_text": due_text,
-                                 "deadline_kind": "deadline" if due else None, "target_value": t.value,
-                                 "target_value_max": t.value_max, "target_unit": t.unit,
-                                 "target_comparator": t.comparator, "detail": t.text})
-                found_any = True
-                deadlines = [d for d in deadlines if d.strong]  # "..., hoàn thành trước 30/11/2025"
-            for d in deadlines:
-                rows.append({**base, "kind": "deadline", "text": sentence, "deadline": d.date,
-                             "deadline_text": d.text, "deadline_kind": d.kind, "recurrence": d.recurrence,
-                             "detail": d.text})
-                found_any = True
-            if not deadlines:
-                for rule, r_start, r_end in find_recurrences(clause):
-                    if "BYMONTH" in rule:  # "dự kiến tháng 7 hằng năm": a yearly date with no year
-                        rows.append({**base, "kind": "deadline", "text": sentence, "deadline": None,
-                                     "deadline_text": clause[r_start:r_end], "deadline_kind": "deadline",
-                                     "recurrence": rule, "detail": clause[r_start:r_end]})
-                        found_any = True
-        if in_table and not found_any and not _is_heading(block):
-            d = row_deadline(block.text, document.issue_date, document.issue_year)
-            if d is not None and _valid_deadline(d, document, None):
-                rows.append({**base, "kind": "deadline", "text": _clause_text(block.text, 0, len(block.text)),
-                             "deadline": d.date, "deadline_text": d.text, "deadline_kind": d.kind,
-                             "recurrence": None, "detail": d.text})
-                found_any = True
-        if not found_any and who.assignees and not _is_heading(block) and not review:
-            rows.append({**base, "kind": "task", "text": _clause_text(block.text, 0, len(block.text)), "detail": ""})
-    return tuple(_to_records(rows, document, identity))
+        rows.extend(_block_rows(block, letter, in_table=annex is not None and annex == table_annex))
+    return tuple(_to_records(rows, document, letter_identity(document)))
+
+
+def _block_rows(block: Block, letter: _Letter, in_table: bool) -> list[dict]:
+    """Deadline and target rows of each clause of a block; a task row when it has none."""
+    review = any(any_match(_structure()["review_headings"], h) for h in block.headings)
+    who: Assignees = find_assignees(block.text, block.headings)
+    base = {"section": block.section, "assignees": who.assignees or letter.default_assignees,
+            "lead_assignee": who.lead, "support_assignees": who.support}
+    rows: list[dict] = []
+    for start, end in split_clauses(block.text):
+        rows.extend(_clause_rows(block, block.text[start:end], _clause_text(block.text, start, end),
+                                 letter, review, base))
+    whole = _clause_text(block.text, 0, len(block.text))
+    if in_table and not rows and not _is_heading(block):
+        d = row_deadline(block.text, letter.document.issue_date, letter.document.issue_year)
+        if d is not None and _valid_deadline(d, letter.document, None):
+            rows.append({**base, "kind": "deadline", "text": whole, "deadline": d.date, "deadline_text": d.text,
+                         "deadline_kind": d.kind, "recurrence": None, "detail": d.text})
+    if not rows and who.assignees and not _is_heading(block) and not review:
+        rows.append({**base, "kind": "task", "text": whole, "detail": ""})
+    return rows
+
+
+def _clause_rows(block: Block, clause: str, sentence: str, letter: _Letter, review: bool,
+                 base: dict) -> list[dict]:
+    """Rows of one clause: its targets (with their due dates), then its deadlines."""
+    document = letter.document
+    target_section = any(any_match(_targets()["target_headings"], h) for h in block.headings) or (
+        any_match(_targets()["target_headings"], block.text[:60]) and ":" in block.text[:60])
+    deadlines = [] if _is_heading(block) else [
+        d for d in find_deadlines(clause, document.issue_date, document.issue_year)
+        if _valid_deadline(d, document, letter.year_of_plan)]
+    targets = () if review else find_targets(clause, target_section, document.issue_year,
+                                              normative=letter.normative or _in_article(block))
+    rows: list[dict] = []
+    for t in targets:
+        due, due_text = _due_of(t.start, clause, block.headings, deadlines, letter.year_of_plan)
+        rows.append({**base, "kind": "target", "text": sentence, "deadline": due, "deadline_text": due_text,
+                     "deadline_kind": "deadline" if due else None, "target_value": t.value,
+                     "target_value_max": t.value_max, "target_unit": t.unit,
+                     "target_comparator": t.comparator, "detail": t.text})
+    if targets:
+        deadlines = [d for d in deadlines if d.strong]  # "số hóa 100% hồ sơ, hoàn thành trước 30/11/2025"
+    for d in deadlines:
+        rows.append({**base, "kind": "deadline", "text": sentence, "deadline": d.date, "deadline_text": d.text,
+                     "deadline_kind": d.kind, "recurrence": d.recurrence, "detail": d.text})
+    if not deadlines:
+        for rule, r_start, r_end in find_recurrences(clause):
+            if "BYMONTH" in rule:  # "dự kiến tháng 7 hằng năm": a yearly date with no year
+                rows.append({**base, "kind": "deadline", "text": sentence, "deadline": None,
+                             "deadline_text": clause[r_start:r_end], "deadline_kind": "deadline",
+                             "recurrence": rule, "detail": clause[r_start:r_end]})
+    return rows
 
 
 def _to_records(rows: list[dict], document: DocumentRecord, identity: str) -> list[TaskRecord]:

@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from normalizers.syllables import WORD_RE, inventory
+from normalizers.syllables import inventory
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_FILE = DATA_DIR / "syllable_lm.npz"

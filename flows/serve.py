@@ -13,6 +13,7 @@ when serve stops.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import shutil
@@ -37,6 +38,7 @@ NIGHTLY_DEPLOYMENT = "nightly"
 CATCH_UP_EVERY = dt.timedelta(hours=1)
 LOCAL_SERVER_PORT = 4200
 SERVER_START_TIMEOUT = 120.0  # a first start migrates the server's database (about 30 s)
+REGISTER_WAIT_SECONDS = 60  # at start, the watcher may ask for a run before serve() registered it
 RUNNER_POLL_SECONDS = "2"  # how soon a run the watcher asks for starts (Prefect's default: 10 s)
 
 
@@ -86,20 +88,26 @@ def check_timezone(timezone: str) -> None:
 def serve_deployments(inbox: Path, settings: Settings, cron: str = "0 2 * * *",
                       timezone: str = "Asia/Ho_Chi_Minh") -> None:
     """Serve both deployments until Ctrl-C; start a local Prefect server if none is given."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_RUNNER_POLL_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_URL
 
     pipeline.check_run(inbox, settings)
     check_cron(cron)
+    check_timezone(timezone)
     server = None
     api_url = os.environ.get("PREFECT_API_URL") or str(PREFECT_API_URL.value() or "")
     if not api_url:
         server, api_url = start_local_server()
+    # Prefect reads its settings when imported, and a settings context belongs to one
+    # thread: so the URL goes into the environment (for the flow-run subprocesses) and
+    # into a context in this thread and in the watcher's.
+    os.environ["PREFECT_API_URL"] = api_url
+    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", RUNNER_POLL_SECONDS)
     stop = threading.Event()
     try:
-        with temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_RUNNER_POLL_FREQUENCY: RUNNER_POLL_SECONDS}):
+        with prefect_api(api_url):
             deployments = build_deployments(inbox, settings, cron, timezone)
             watcher = threading.Thread(target=watch.watch_inbox, name="inbox-watcher", daemon=True,
-                                       args=(inbox, settings, stop, trigger_ingest))
+                                       args=(inbox, settings, stop, functools.partial(trigger_ingest, api_url=api_url)))
             watcher.start()
             print(f"Prefect UI: {api_url.removesuffix('/api')} (flow runs of watched-ingest and nightly-overdue)")
             from prefect import serve
@@ -113,14 +121,31 @@ def serve_deployments(inbox: Path, settings: Settings, cron: str = "0 2 * * *",
             stop_local_server(server)
 
 
-def trigger_ingest(inbox: Path, settings: Settings, unsettled: set[str], settle_seconds: float) -> None:
+def prefect_api(api_url: str):
+    from prefect.settings import PREFECT_API_URL, PREFECT_RUNNER_POLL_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_API_URL: api_url,
+                                       PREFECT_RUNNER_POLL_FREQUENCY: int(RUNNER_POLL_SECONDS)})
+
+
+def trigger_ingest(inbox: Path, settings: Settings, unsettled: set[str], settle_seconds: float,
+                   api_url: str | None = None) -> None:
     """The watcher's batch: one run of the ingest deployment, waited for, so that batches
     never overlap (the deployment's concurrency limit is 1 as well)."""
     from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
 
-    run_deployment(f"watched-ingest/{INGEST_DEPLOYMENT}", timeout=None, poll_interval=2,
-                   parameters={"inbox": str(inbox.resolve()), "out_dir": str(settings.out_dir.resolve()),
-                               "unsettled": sorted(unsettled)}, as_subflow=False)
+    parameters = {"inbox": str(inbox.resolve()), "out_dir": str(settings.out_dir.resolve()),
+                  "unsettled": sorted(unsettled)}
+    for _ in range(REGISTER_WAIT_SECONDS):
+        try:
+            with prefect_api(api_url or os.environ["PREFECT_API_URL"]):
+                run_deployment(f"watched-ingest/{INGEST_DEPLOYMENT}", timeout=None, poll_interval=2,
+                               parameters=parameters, as_subflow=False)
+            return
+        except ObjectNotFound:  # serve() has not registered the deployment yet
+            time.sleep(1)
+    raise errors.RunError("the watched-ingest deployment was not registered with the Prefect server")
 
 
 def check_cron(cron: str) -> None:

@@ -112,3 +112,16 @@ def test_accentless_ocr_scan_is_left_to_diacritic_restoration():
     scan = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8")
     assert not looks_font_mapped(scan)
     assert repair_font_map(scan) == scan
+
+
+def test_a_letter_damaged_only_in_its_header_font_is_repaired():
+    """Often only the bold header font is broken: three words are enough evidence."""
+    header = "CÞNG HÒA XÃ HÞI CHỦ NGHĨA VIỆT NAM\nĐßc lập - Tự do - Hạnh phúc\nKính gửi: các sở, ban, ngành tỉnh"
+    assert repair_font_map(header) == (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nKính gửi: các sở, ban, ngành tỉnh")
+
+
+def test_two_odd_words_are_not_enough_to_call_a_letter_damaged():
+    text = "Công ty Müller GmbH (Straße 5, München) ký hợp đồng với Sở Công Thương tỉnh."
+    assert not looks_font_mapped(text)
+    assert repair_font_map(text) == text

@@ -176,7 +176,8 @@ def _block_rows(block: Block, letter: _Letter, in_table: bool) -> list[dict]:
         if d is not None and _valid_deadline(d, letter.document, None):
             rows.append({**base, "kind": "deadline", "text": whole, "deadline": d.date, "deadline_text": d.text,
                          "deadline_kind": d.kind, "recurrence": None, "detail": d.text})
-    if not rows and who.assignees and not _is_heading(block) and not review:
+    # A lead-in ("... ban hành Kế hoạch ... như sau:") introduces tasks, it is none itself.
+    if not rows and who.assignees and not _is_heading(block) and not review and not whole.endswith(":"):
         rows.append({**base, "kind": "task", "text": whole, "detail": ""})
     return rows
 

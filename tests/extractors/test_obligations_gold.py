@@ -92,3 +92,29 @@ def test_plan_year_comes_from_nam_not_from_a_cited_date() -> None:
     assert plan_year(cited) is None
     plan = document_from_gold(load_gold(SEED_GOLD / "002_6f90c8334a2aae10.json"))
     assert plan_year(plan) == 2024
+
+
+def test_a_deadline_row_carries_section_assignees_and_phrase() -> None:
+    gold = load_gold(SEED_GOLD / "003_0adef7303f31ab3e.json")
+    rows = extract_obligations(CLEAN_SEEDS["003_0adef7303f31ab3e"].read_text(encoding="utf-8"), document_from_gold(gold))
+    (row,) = [r for r in rows if r.kind == "deadline"]
+    assert row.section == "1"
+    assert row.deadline_text == "trước ngày 10 tháng 7 năm 2022"
+    assert row.deadline_kind == "deadline"
+    assert "Trưởng Ban Quản lý Khu kinh tế tỉnh" in row.assignees
+    # Every assigned item without a date is a task row of the same letter.
+    assert any(r.kind == "task" and r.lead_assignee == "Sở Nội vụ" for r in rows)
+
+
+def test_a_period_is_read_for_its_end_and_marked() -> None:
+    text = "4. Thời gian thi đua: Từ ngày 01 tháng 01 năm 2023 đến hết ngày 31 tháng 10 năm 2030."
+    gold = load_gold(SEED_GOLD / "001_992dc88e18f0bf29.json")
+    (row,) = extract_obligations(text, document_from_gold(gold))
+    assert (row.kind, row.deadline.isoformat(), row.deadline_kind) == ("deadline", "2030-10-31", "period")
+
+
+def test_a_yearly_plan_gives_its_targets_the_year_end_and_no_year_deadline() -> None:
+    gold = load_gold(SEED_GOLD / "002_6f90c8334a2aae10.json")
+    rows = extract_obligations(CLEAN_SEEDS["002_6f90c8334a2aae10"].read_text(encoding="utf-8"), document_from_gold(gold))
+    assert all(r.deadline is not None and r.deadline.isoformat() == "2024-12-31" for r in rows if r.kind == "target")
+    assert not [r for r in rows if r.kind == "deadline" and r.deadline is not None]

@@ -224,3 +224,14 @@ def test_a_bare_scanned_page_among_marked_pages_is_restored_alone() -> None:
     out = diacritics.restore_diacritics(text)
     assert out.startswith(marked + "\fỦy ban nhân dân tỉnh yêu cầu các sở, ban, ngành")
     assert out.endswith("\f" + marked)
+
+
+def test_the_chain_records_the_step_and_replaying_it_reproduces_the_text(seed_001) -> None:
+    from normalizers import chain
+
+    raw = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8")
+    normalized = chain.normalize_text(raw)
+    assert "diacritics-restored" in normalized.repair_names
+    assert "font-map" not in normalized.repair_names  # bare OCR is not font damage
+    assert normalized.text == seed_001[1]
+    assert chain.replay(raw, normalized.repair_names) == normalized.text

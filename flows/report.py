@@ -143,7 +143,7 @@ def overdue_report(settings: Settings, inbox: Optional[Path] = None) -> pd.DataF
     as_of = settings.as_of_date
     with pipeline.run_lock(out_dir):  # never beside a run that is rewriting the tables
         tasks = recompute_overdue(out_dir, as_of)
-        late = tasks[tasks["overdue"]].copy()
+        late = tasks[tasks["overdue"].astype(bool)].copy()  # an empty column is object-typed
         write_atomic(out_dir / "overdue.csv", to_csv_bytes(late))
         report_path = write_report(out_dir, as_of, inbox)
     late["who"] = [agency_of(lead, a) for lead, a in zip(late["lead_assignee"], late["assignees"])]

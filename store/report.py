@@ -189,6 +189,7 @@ def write_report(out_dir: Path, as_of: dt.date, inbox: Path | None = None) -> Pa
     tasks = read_table(out_dir, "tasks")
     statuses = {k: e.status for k, e in ledger.latest(out_dir).items()}
     tasks = apply_as_of(tasks, statuses, as_of)
+    tasks["overdue"] = tasks["overdue"].astype(bool)  # an empty column comes back object-typed
     tasks["link"] = [source_link(out_dir, d, s, inbox) for d, s in zip(tasks["doc_id"], tasks["source_path"])]
     orphans = ledger.orphans(out_dir, set(tasks["task_id"]))
     page = report_html(tasks, read_table(out_dir, "errors"), orphans, as_of)

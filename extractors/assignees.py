@@ -85,13 +85,17 @@ def starts_with_agency(text: str) -> bool:
 def split_agencies(text: str) -> tuple[str, ...]:
     """Split a list of units at commas, semicolons and `và` followed by a capital.
 
-    `các huyện, thành phố` stays whole: its second part is lower-case.
+    `các huyện, thành phố` stays whole: its second part is lower-case; an office-holder
+    written in lower case (`lãnh đạo các cơ quan ...`) still starts a new unit.
 
     >>> split_agencies("Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh, Trưởng Ban Quản lý Khu kinh tế tỉnh, Chủ tịch Ủy ban nhân dân các huyện, thành phố")
     ('Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh', 'Trưởng Ban Quản lý Khu kinh tế tỉnh', 'Chủ tịch Ủy ban nhân dân các huyện, thành phố')
+    >>> split_agencies("Các thành viên Ban Chỉ đạo Cải cách hành chính tỉnh, lãnh đạo các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh")
+    ('Các thành viên Ban Chỉ đạo Cải cách hành chính tỉnh', 'lãnh đạo các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh')
     """
+    heads = "|".join(re.escape(w) for w in _data()["lowercase_heads"])
     parts: list[str] = []
-    for piece in re.split(r"\s*[,;]\s+(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])", text):
+    for piece in re.split(rf"\s*[,;]\s+(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]|(?:{heads})\b)", text):
         # "Sở Nông nghiệp và Môi trường" is one name; "Sở Tư pháp và Sở Tài chính" two.
         halves = re.split(r"\s+và\s+(?=\S)", piece, maxsplit=1)
         if len(halves) == 2 and starts_with_agency(halves[1]) and halves[1][:1].isupper():

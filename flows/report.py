@@ -141,7 +141,10 @@ def overdue_report(settings: Settings, inbox: Optional[Path] = None) -> pd.DataF
     if not (out_dir / "tasks.parquet").exists():
         raise errors.BadArguments(f"no tasks table in {out_dir}: run `dondoc run INBOX --out {out_dir}` first")
     as_of = settings.as_of_date
+    from store.commit import recover
+
     with pipeline.run_lock(out_dir):  # never beside a run that is rewriting the tables
+        recover(out_dir)  # finish a commit a killed run left half-done, as the next run would
         tasks = recompute_overdue(out_dir, as_of)
         late = tasks[tasks["overdue"].astype(bool)].copy()  # an empty column is object-typed
         write_atomic(out_dir / "overdue.csv", to_csv_bytes(late))

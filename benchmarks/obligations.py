@@ -21,6 +21,27 @@ from tests.extractors.gold_scoring import (  # noqa: E402
     document_from_gold, f1, load_gold, score_deadlines, score_targets_with_due)
 
 
+def assignee_counts(rows, gold: dict) -> tuple[int, int, int]:
+    """(tp, n_pred, n_gold) of assignees on gold deadlines matched by date (fuzzy names, >= 85)."""
+    from rapidfuzz import fuzz
+
+    from tests.extractors.gold_scoring import norm
+    tp = n_pred = n_gold = 0
+    for g in gold.get("deadlines", []):
+        if not g.get("date") or not g.get("assignees"):
+            continue
+        cands = [r for r in rows if r.deadline and r.deadline.isoformat() == g["date"]]
+        if not cands:
+            continue
+        r = max(cands, key=lambda r: fuzz.partial_ratio(norm(r.text, True) or "", norm(g["text"], True) or ""))
+        pred = [norm(a) for a in r.assignees]
+        gold_names = [norm(a) for a in g["assignees"]]
+        n_pred += len(pred)
+        n_gold += len(gold_names)
+        tp += sum(1 for a in gold_names if any(fuzz.ratio(a, p) >= 85 for p in pred))
+    return tp, n_pred, n_gold
+
+
 def text_for(gold_path: Path) -> Path | None:
     for candidate in (gold_path.with_suffix(".txt"), ROOT / "tests/fixtures/seeds" / (gold_path.stem + ".txt")):
         if candidate.exists():
@@ -30,7 +51,7 @@ def text_for(gold_path: Path) -> Path | None:
 
 def run(gold_dir: Path, verbose: bool, damage=None) -> None:
     """Score every gold letter of `gold_dir`; `damage` (str -> str) degrades the text first."""
-    dl, tg, rec, due = [0, 0, 0], [0, 0, 0], [0, 0], [0, 0]
+    dl, tg, rec, due, who = [0, 0, 0], [0, 0, 0], [0, 0], [0, 0], [0, 0, 0]
     started, n = time.perf_counter(), 0
     for gold_path in sorted(gold_dir.glob("*.json")):
         text_path = text_for(gold_path)
@@ -45,6 +66,7 @@ def run(gold_dir: Path, verbose: bool, damage=None) -> None:
         dl = [a + b for a, b in zip(dl, d[:3])]
         tg = [a + b for a, b in zip(tg, t[:3])]
         due = [due[0] + t[3], due[1] + t[4]]
+        who = [a + b for a, b in zip(who, assignee_counts(rows, gold))]
         rec = [rec[0] + d[3], rec[1] + d[4]]
         print(f"  {gold_path.stem}: deadlines {d[0]}/{d[2]} found, {d[1]} predicted; "
               f"targets {t[0]}/{t[2]} found, {t[1]} predicted")
@@ -57,6 +79,8 @@ def run(gold_dir: Path, verbose: bool, damage=None) -> None:
     for name, counts in (("deadlines", dl), ("targets", tg)):
         p, r, f = f1(*counts)
         print(f"{gold_dir}: {name} P {p:.2f} R {r:.2f} F1 {f:.2f}")
+    p, r, f = f1(*who)
+    print(f"{gold_dir}: assignees of matched deadlines P {p:.2f} R {r:.2f} F1 {f:.2f} (not scored by score.py)")
     print(f"{gold_dir}: recurrence right {rec[0]}/{rec[1]}; target due right {due[0]}/{due[1]}; "
           f"{n / elapsed:.1f} letters/s")
 

@@ -90,12 +90,23 @@ def split_agencies(text: str) -> tuple[str, ...]:
 
     >>> split_agencies("Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh, Trưởng Ban Quản lý Khu kinh tế tỉnh, Chủ tịch Ủy ban nhân dân các huyện, thành phố")
     ('Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh', 'Trưởng Ban Quản lý Khu kinh tế tỉnh', 'Chủ tịch Ủy ban nhân dân các huyện, thành phố')
+    >>> split_agencies("Sở Văn hóa, Thể thao và Du lịch, Sở Y tế")
+    ('Sở Văn hóa, Thể thao và Du lịch', 'Sở Y tế')
     >>> split_agencies("Các thành viên Ban Chỉ đạo Cải cách hành chính tỉnh, lãnh đạo các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh")
     ('Các thành viên Ban Chỉ đạo Cải cách hành chính tỉnh', 'lãnh đạo các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh')
     """
     heads = "|".join(re.escape(w) for w in _data()["lowercase_heads"])
     parts: list[str] = []
-    for piece in re.split(rf"\s*[,;]\s+(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]|(?:{heads})\b)", text):
+    pieces = re.split(rf"(\s*[,;]\s+)(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]|(?:{heads})\b)", text)
+    merged: list[str] = [pieces[0]]
+    for sep, piece in zip(pieces[1::2], pieces[2::2]):
+        # "Cục Xuất bản, In và Phát hành", "Sở Văn hóa, Thể thao và Du lịch": a capital
+        # that opens no unit continues the name.
+        if starts_with_agency(piece) or re.match(rf"(?:{heads})\b", piece):
+            merged.append(piece)
+        else:
+            merged[-1] += sep + piece
+    for piece in merged:
         # "Sở Nông nghiệp và Môi trường" is one name; "Sở Tư pháp và Sở Tài chính" two.
         halves = re.split(r"\s+và\s+(?=\S)", piece, maxsplit=1)
         if len(halves) == 2 and starts_with_agency(halves[1]) and halves[1][:1].isupper():
@@ -126,9 +137,15 @@ def subject_of(text: str) -> str | None:
     """
     data = _data()
     body = text.lstrip(" -+*")
+    enumerator = re.match(r"\((?:[ivx]{1,4}|\d{1,2})\)\s*", body)
+    if enumerator:  # "(ii) Chủ đầu tư phối hợp ..."
+        body = body[enumerator.end():]
     label = compile_folded(data["assignee_label"]).match(fold(body))
     if label:  # "Cơ quan thực hiện: Sở Nội vụ chủ trì, ..."
         body = body[label.end():]
+    topic = compile_folded(data["topic_label"]).match(fold(body))
+    if topic and starts_with_agency(body[topic.end():]):  # "Về việc ...: Ủy ban nhân dân Thành phố xử lý"
+        body = body[topic.end():]
     offset = len(text) - len(body)
     folded = fold(body)
     request = None
@@ -147,7 +164,30 @@ def subject_of(text: str) -> str | None:
     if end is None or end < 3:
         return None
     subject = text[offset + start: offset + start + end].strip(" ,")
+    inner = compile_folded(data["request_inside"]).search(fold(subject))
+    if inner and not request:  # "Ủy ban nhân dân Thành phố yêu cầu các Sở, ban, ngành ... nghiêm túc ..."
+        return subject_of(text[offset + inner.start():])
     return subject if len(subject) >= 3 and len(subject) < 300 else None
+
+
+def clause_subject(clause: str) -> str | None:
+    """The units a clause names as its doer, also after a leading phrase.
+
+    >>> clause_subject("Trên cơ sở đó, Bộ Tư pháp tổng hợp, báo cáo Thủ tướng Chính phủ trước ngày 10 tháng 12 năm 2025.")
+    'Bộ Tư pháp'
+    >>> clause_subject("Căn cứ Kế hoạch này, các Sở, ban, ngành, đoàn thể cấp tỉnh xây dựng kế hoạch")
+    'các Sở, ban, ngành, đoàn thể cấp tỉnh'
+    """
+    subject = subject_of(clause)
+    if subject:
+        return subject
+    lead = re.match(r"[^,;:]{3,80},\s+", clause)
+    if lead:
+        rest = clause[lead.end():]
+        if rest and starts_with_agency(rest[0].upper() + rest[1:]):
+            subject = subject_of(rest[0].upper() + rest[1:])
+            return rest[0] + subject[1:] if subject else None
+    return None
 
 
 def heading_assignees(heading: str) -> tuple[str, ...]:
@@ -185,7 +225,7 @@ def find_assignees(text: str, headings: tuple[str, ...] = ()) -> Assignees:
     'Sở Nội vụ'
     """
     data = _data()
-    own = subject_of(text)
+    own = clause_subject(text)
     if own:
         assignees = split_agencies(own)
     else:

@@ -167,9 +167,14 @@ def _block_rows(block: Block, letter: _Letter, in_table: bool) -> list[dict]:
     base = {"section": block.section, "assignees": who.assignees or letter.default_assignees,
             "lead_assignee": who.lead, "support_assignees": who.support}
     rows: list[dict] = []
+    clause_base = base
     for start, end in split_clauses(block.text):
-        rows.extend(_clause_rows(block, block.text[start:end], _clause_text(block.text, start, end),
-                                 letter, review, base))
+        clause = block.text[start:end]
+        own = find_assignees(clause)
+        if own.assignees and start > 0:  # "Trên cơ sở đó, Bộ Tư pháp tổng hợp, báo cáo ..."
+            clause_base = {**base, "assignees": own.assignees, "lead_assignee": own.lead,
+                           "support_assignees": own.support}
+        rows.extend(_clause_rows(block, clause, _clause_text(block.text, start, end), letter, review, clause_base))
     whole = _clause_text(block.text, 0, len(block.text))
     if in_table and not rows and not _is_heading(block):
         d = row_deadline(block.text, letter.document.issue_date, letter.document.issue_year)

@@ -34,7 +34,7 @@ from dondoc.models import Page, Source, TextRun
 from dondoc.settings import Settings
 from readers.image import IMAGE_FORMATS, write_frame
 from readers.layout import mean_confidence, page_text, parse_tsv
-from readers.preprocess import prepare_page
+from readers.preprocess import estimate_skew, prepare_page, rotate
 
 log = logging.getLogger(__name__)
 
@@ -149,34 +149,44 @@ def raster_of(source: Source, number: int, work: Path, settings: Settings) -> tu
 
 
 def turn(image_path: Path, clockwise_deg: int) -> Path:
-    """Write the page turned by a multiple of 90 degrees beside the original."""
+    """Write the page turned by a multiple of 90 degrees, and levelled again, beside the original."""
     codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     turned = cv2.rotate(cv2.imread(str(image_path), cv2.IMREAD_GRAYSCALE), codes[clockwise_deg])
-    out_path = image_path.with_name(f"{image_path.stem}.r{clockwise_deg}.png")
+    turned = rotate(turned, -estimate_skew(turned))
+    out_path = image_path.with_name(f"{image_path.stem}.r{clockwise_deg}.pgm")
     cv2.imwrite(str(out_path), turned)
     return out_path
 
 
 def ocr_page_image(raster: Path, dpi: float, number: int, language: str) -> PageOcr:
-    """Preprocess one page image and read it with Tesseract."""
+    """Preprocess one page image and read it with Tesseract.
+
+    Orientation detection (an extra Tesseract pass) runs only for pages that
+    look sideways or read back with low confidence (upside down).
+    """
     image = cv2.imread(str(raster), cv2.IMREAD_UNCHANGED)
     if image is None or not isinstance(image, np.ndarray):
         raise OcrFailed(f"page {number}: the rendered page image could not be read back")
     prepared = prepare_page(image, dpi, raster.with_name(f"{raster.stem}.clean.pgm"))
     del image
-    words = parse_tsv(run_tesseract(prepared.path, language))
+    page_image, turned_by = prepared.path, 0
+    if prepared.sideways:
+        turned_by = detect_rotation(prepared.path)
+        if turned_by:
+            page_image = turn(prepared.path, turned_by)
+    words = parse_tsv(run_tesseract(page_image, language))
     confidence = mean_confidence(words)
-    note = (f"page {number}: OCR ({language}), skew {prepared.skew_deg:+.2f} deg"
-            + (", page unwarped from a photo" if prepared.perspective else "")
-            + (f", scaled x{prepared.scale:.2f}" if prepared.scale != 1.0 else ""))
-    if confidence is None or confidence < LOW_CONFIDENCE:
+    if not turned_by and (confidence is None or confidence < LOW_CONFIDENCE):
         rotation = detect_rotation(prepared.path)
         if rotation:
             turned_words = parse_tsv(run_tesseract(turn(prepared.path, rotation), language))
             turned_confidence = mean_confidence(turned_words)
             if (turned_confidence or 0) > (confidence or 0):
-                words, confidence = turned_words, turned_confidence
-                note += f", turned {rotation} deg"
+                words, confidence, turned_by = turned_words, turned_confidence, rotation
+    note = (f"page {number}: OCR ({language}), skew {prepared.skew_deg:+.2f} deg"
+            + (", page unwarped from a photo" if prepared.perspective else "")
+            + (f", scaled x{prepared.scale:.2f}" if prepared.scale != 1.0 else "")
+            + (f", turned {turned_by} deg" if turned_by else ""))
     return PageOcr(number=number, text=page_text(words), confidence=confidence, note=note)
 
 

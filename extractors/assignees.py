@@ -33,8 +33,8 @@ def _data() -> dict:
 
 
 @functools.cache
-def _head_regex() -> re.Pattern[str]:
-    words = sorted((fold(w) for w in _data()["head_words"]), key=len, reverse=True)
+def _head_regex(folded: bool = True) -> re.Pattern[str]:
+    words = sorted(((fold(w) if folded else w) for w in _data()["head_words"]), key=len, reverse=True)
     return re.compile(rf"^(?:{'|'.join(re.escape(w) for w in words)})(?!\w)")
 
 
@@ -74,9 +74,17 @@ def starts_with_agency(text: str) -> bool:
 
     >>> starts_with_agency("Sở Nội vụ chủ trì"), starts_with_agency("Tổ chức quán triệt")
     (True, False)
+    >>> starts_with_agency("Bổ sung một số điều"), starts_with_agency("Trường hợp có đề xuất khác")
+    (False, False)
     """
-    folded = fold(text.lstrip(" -+*"))
-    if _head_regex().match(folded) is None:
+    body = text.lstrip(" -+*")
+    folded = fold(body)
+    # Text with its marks is matched as written ("Bổ sung" is not "Bộ", "Công tác" not
+    # "Cổng"); accent-less OCR text only on its folded form.
+    has_marks = any(ord(c) > 127 for c in body[:40])
+    if (_head_regex(False) if has_marks else _head_regex()).match(body if has_marks else folded) is None:
+        return False
+    if any(fold(body).lower().startswith(fold(w).lower()) for w in _data()["not_heads"]):
         return False
     # "Tổ chức ..." and "Ban hành ..." open with a head word but are actions.
     return _action_regex().match(folded) is None

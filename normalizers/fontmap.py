@@ -55,6 +55,7 @@ MIN_TOKENS_PER_OFFSET = 2  # distinct damaged tokens that must agree on an offse
 # than one with a foreign character (`vißc`): typos look like that too.
 LETTER_ONLY_WEIGHT = 0.5
 MIN_CONTEXT_VOTES = 6.0  # support a shift needs from syllables that are valid as written
+MIN_RUN_EXTENSION = 3  # confident readings that add a letter to a known offset's run
 RUN_SLACK = 2  # neighbours of voting characters assumed to be in the same shifted run
 CHANGE_PENALTY = 2.0  # log-prob a shift must win by when the token was already a syllable
 # A foreign character read as one letter this often, this consistently, is read
@@ -330,12 +331,22 @@ def infer_offsets(text: str) -> OffsetTable:
     model = load_model()
     tokens = _TOKEN.findall(text)
     evidence: dict[int, set[str]] = {}
-    votes = _shift_votes(tokens, model, lambda t: not t.isascii() and _is_suspicious(t), _single_shifts, None)
+    votes = _shift_votes(tokens, model, lambda t: not _plain(t) and _is_suspicious(t), _single_shifts, None)
     _greedy_offsets(*votes, evidence, _evidence_strength, MIN_VOTES)
     if evidence:
-        votes = _shift_votes(tokens, model, lambda t: not t.isascii() and is_syllable(t),
-                             _upward_shifts, CHANGE_PENALTY)
-        _greedy_offsets(*votes, evidence, lambda t: 1.0, MIN_CONTEXT_VOTES)
+        known = set(evidence)
+        weights, shifted, occurrences = _shift_votes(
+            tokens, model, lambda t: not t.isascii() and is_syllable(t), _upward_shifts, CHANGE_PENALTY)
+        _greedy_offsets(weights, shifted, occurrences, evidence, lambda t: 1.0, MIN_CONTEXT_VOTES)
+        # Extend known runs: a letter the model, in context, clearly reads as shifted
+        # by a known offset (`hã` -> `hồ` next to `sơ`) belongs to that offset's run.
+        for k in known:
+            support: Counter[str] = Counter()
+            for token, mine in weights.items():
+                if mine.get(k, 0.0) >= 0.5:
+                    for ch in shifted[token][k]:
+                        support[ch] += occurrences[token]
+            evidence[k] |= {ch for ch, n in support.items() if n >= MIN_RUN_EXTENSION}
     letters = vietnamese_letters()
     domains = {
         k: frozenset(chr(c) for ch in chars for c in range(ord(ch) - RUN_SLACK, ord(ch) + RUN_SLACK + 1)

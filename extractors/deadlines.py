@@ -207,8 +207,9 @@ def find_deadlines(text: str, issue_date: dt.date | None = None,
                 else:
                     kind = "period"
             strong = bool(cues[index].get("strong"))
-            if not strong and compile_folded(grammar["descriptive_before"]).search(folded[:cue.start()]):
-                break  # "các nhiệm vụ được giao trong năm 2025" says which tasks, not by when
+            if not strong and (compile_folded(grammar["descriptive_before"]).search(folded[:cue.start()])
+                               or compile_folded(grammar["past_before"]).search(folded[:cue.start()])):
+                break  # "các nhiệm vụ được giao trong năm 2025", "đã tổ chức trong tháng 11": not by when
             date, explicit = _resolve(form, groups, cue_kind, issue_date, issue_year)
             found.append(Deadline(date=date, text=text[cue.start():m.end()], start=cue.start(), end=m.end(),
                                   kind=kind, form=form["name"], explicit_year=explicit,

@@ -193,7 +193,7 @@ def _clause_rows(block: Block, clause: str, sentence: str, letter: _Letter, revi
     document = letter.document
     target_section = any(any_match(_targets()["target_headings"], h) for h in block.headings) or (
         any_match(_targets()["target_headings"], block.text[:60]) and ":" in block.text[:60])
-    deadlines = [] if _is_heading(block) else [
+    deadlines = [] if _is_heading(block) or review else [
         d for d in find_deadlines(clause, document.issue_date, document.issue_year)
         if _valid_deadline(d, document, letter.year_of_plan)]
     targets = () if review else find_targets(clause, target_section, document.issue_year,

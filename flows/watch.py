@@ -112,7 +112,7 @@ def settled(state: WatchState, now: float, settle_seconds: float, max_wait_secon
         if (stat.st_size, stat.st_mtime_ns) != (p.size, p.mtime_ns):
             state.pending[name] = Pending(stat.st_size, stat.st_mtime_ns, now, p.first_seen)
             unsettled.add(name)
-        elif now - p.changed_at < settle_seconds or time.time() - stat.st_mtime < settle_seconds:
+        elif now - p.changed_at < settle_seconds or recently_modified(stat.st_mtime, settle_seconds):
             unsettled.add(name)
         elif not pdf_complete(path) and now - p.first_seen < max_wait_seconds:
             unsettled.add(name)
@@ -142,7 +142,7 @@ def settled_only(unsettled: set[str], settle_seconds: float = SETTLE_SECONDS) ->
                 continue
             if (stat.st_size, stat.st_mtime_ns) != (item.size, item.mtime_ns):
                 continue
-            if time.time() - stat.st_mtime < settle_seconds:
+            if recently_modified(stat.st_mtime, settle_seconds):
                 continue
             keep.append(item)
         return pipeline.local_results(keep, settings)
@@ -153,7 +153,14 @@ def settled_only(unsettled: set[str], settle_seconds: float = SETTLE_SECONDS) ->
 def unsettled_files(inbox: Path, settle_seconds: float) -> set[str]:
     """Files modified in the last `settle_seconds` (at start-up, before any event)."""
     now = time.time()
-    return {str(p) for p in pipeline.discover(inbox) if now - p.stat().st_mtime < settle_seconds}
+    return {str(p) for p in pipeline.discover(inbox) if recently_modified(p.stat().st_mtime, settle_seconds, now)}
+
+
+def recently_modified(mtime: float, seconds: float, now: float | None = None) -> bool:
+    """Written to in the last `seconds`. A modification time in the future (a network
+    share whose clock is ahead) does not count, or the file would never settle."""
+    age = (now or time.time()) - mtime
+    return 0 <= age < seconds
 
 
 RunBatch = Callable[[Path, Settings, set[str], float], None]

@@ -118,3 +118,16 @@ def test_a_yearly_plan_gives_its_targets_the_year_end_and_no_year_deadline() -> 
     rows = extract_obligations(CLEAN_SEEDS["002_6f90c8334a2aae10"].read_text(encoding="utf-8"), document_from_gold(gold))
     assert all(r.deadline is not None and r.deadline.isoformat() == "2024-12-31" for r in rows if r.kind == "target")
     assert not [r for r in rows if r.kind == "deadline" and r.deadline is not None]
+
+
+def test_task_ids_survive_ocr_slips_in_marks_and_letters() -> None:
+    # The fax scan of seed 004 reads "đây mạnh", "gia! đoạn" and "20221" for "đẩy mạnh",
+    # "giai đoạn" and "2022¹" (tests/fixtures/scans/004_p1-2.fax.tiff).
+    gold = load_gold(SEED_GOLD / "004_23b9d5d83946800d.json")
+    text = CLEAN_SEEDS["004_23b9d5d83946800d"].read_text(encoding="utf-8")
+    scan_doc = dataclasses.replace(document_from_gold(gold, doc_id="scan"),
+                                   subject=gold["subject"].replace("đẩy mạnh", "đây mạnh").replace("giai đoạn", "gia! đoạn"))
+    scan_text = text.replace("đẩy mạnh", "đây mạnh").replace("2022¹", "20221")
+    first = {r.task_id for r in extract_obligations(text, document_from_gold(gold)) if r.kind != "task"}
+    again = {r.task_id for r in extract_obligations(scan_text, scan_doc) if r.kind != "task"}
+    assert first and first == again

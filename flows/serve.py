@@ -44,10 +44,15 @@ RUNNER_POLL_SECONDS = "2"  # how soon a run the watcher asks for starts (Prefect
 
 @flow(name="watched-ingest", log_prints=True)
 def watched_ingest(inbox: str, out_dir: str, unsettled: list[str] | None = None) -> dict:
-    """Ingest the inbox, leaving out files still being written (they come next time)."""
+    """Ingest the inbox, leaving out files still being written (they come next time).
+
+    The watcher passes the files it saw still changing; a scheduled run (unsettled is
+    None) judges them from their modification times and PDF end markers."""
     settings = Settings(out_dir=Path(out_dir))
+    if unsettled is None:
+        unsettled = sorted(watch.unsettled_files(Path(inbox)))
     summary = pipeline.run(Path(inbox), settings,
-                           process_many=watch.settled_only(set(unsettled or ())), lock_timeout=600)
+                           process_many=watch.settled_only(set(unsettled)), lock_timeout=600)
     logger = run_logger()
     for e in summary.errors:
         logger.warning("%s put aside: %s (%s)", e["source_path"], e["reason"], e["detail"])

@@ -150,10 +150,19 @@ def settled_only(unsettled: set[str], settle_seconds: float = SETTLE_SECONDS) ->
     return process
 
 
-def unsettled_files(inbox: Path, settle_seconds: float) -> set[str]:
-    """Files modified in the last `settle_seconds` (at start-up, before any event)."""
+def unsettled_files(inbox: Path, settle_seconds: float = SETTLE_SECONDS,
+                    max_wait_seconds: float = MAX_WAIT_SECONDS) -> set[str]:
+    """Files that look still written to, judged without events (at start-up, or for a
+    scheduled run): modified in the last `settle_seconds`, or a PDF without its end
+    marker modified in the last `max_wait_seconds`."""
     now = time.time()
-    return {str(p) for p in pipeline.discover(inbox) if recently_modified(p.stat().st_mtime, settle_seconds, now)}
+    found = set()
+    for path in pipeline.discover(inbox):
+        mtime = path.stat().st_mtime
+        if recently_modified(mtime, settle_seconds, now) or (
+                recently_modified(mtime, max_wait_seconds, now) and not pdf_complete(path)):
+            found.add(str(path))
+    return found
 
 
 def recently_modified(mtime: float, seconds: float, now: float | None = None) -> bool:
@@ -200,7 +209,7 @@ def watch_inbox(inbox: Path, settings: Settings, stop_event: threading.Event | N
                 # Catch up on what arrived while nobody watched. The watcher is already
                 # listening, so nothing written from now on is missed; files still being
                 # written now are left out and wait in `pending` like any file seen changing.
-                starting = unsettled_files(inbox, settle_seconds)
+                starting = unsettled_files(inbox, settle_seconds, max_wait_seconds)
                 for name in starting:
                     note_change(state, Path(name), now)
                 if _run_safely(run_batch, inbox, settings, starting, settle_seconds):

@@ -135,3 +135,16 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path) -> None:
             process.kill()
     assert process.returncode == 0, stderr
     assert "stopped watching" in stderr and "Traceback" not in stderr
+
+
+def test_without_events_a_pdf_still_missing_its_end_is_left_out(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    whole = (BAD / "encrypted.pdf").read_bytes()
+    (inbox / "half.pdf").write_bytes(whole[:-60])
+    (inbox / "whole.pdf").write_bytes(whole)
+    old = time.time() - 60
+    for name in ("half.pdf", "whole.pdf"):
+        os.utime(inbox / name, (old, old))
+    assert watch.unsettled_files(inbox) == {str(inbox / "half.pdf")}
+    assert watch.unsettled_files(inbox, max_wait_seconds=30) == set()  # waited long enough: read it

@@ -167,6 +167,25 @@ def overdue_report(settings: Settings, inbox: Optional[Path] = None) -> pd.DataF
     return late.drop(columns=["who", "due_date"])
 
 
+def finish_interrupted_commit(out_dir: Path) -> None:
+    """If a killed run left a commit half-done, finish it before reading, so a query
+    never sees new documents beside old tasks. Skipped while a run holds the lock:
+    that run finishes it itself."""
+    import filelock
+
+    from store.commit import recover
+
+    lock = pipeline.run_lock(out_dir)
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        return
+    try:
+        recover(out_dir)
+    finally:
+        lock.release()
+
+
 def run_query(out_dir: Path, sql: str, csv_path: Optional[Path]) -> None:
     import duckdb
 
@@ -174,6 +193,7 @@ def run_query(out_dir: Path, sql: str, csv_path: Optional[Path]) -> None:
 
     if not (out_dir / "documents.parquet").exists():
         raise errors.BadArguments(f"no tables in {out_dir}: run `dondoc run INBOX --out {out_dir}` first")
+    finish_interrupted_commit(out_dir)
     con = duckdb.connect()
     for name in TABLES:
         path = out_dir / f"{name}.parquet"

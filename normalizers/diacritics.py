@@ -21,7 +21,10 @@ import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Protocol
+
+from dondoc.langdata import load_tsv
 
 from normalizers import ocr_noise, syllables
 from normalizers.lm import BOS
@@ -56,6 +59,9 @@ _CODE_CHUNK = re.compile(
 # Punctuation that ends a stretch of words for the language model.
 _BREAK = re.compile(r"[.;:!?()\[\]\"“”…]|\n\s*\n|\f|\n\s*[-+*•]")
 _VOWELS = re.compile(r"[aeiouy]")
+# A run of two or more capitals between non-letters: an abbreviation or a part of a code.
+_CAPITALS_PART = re.compile(r"(?<![^\W\d_])[A-Z]{2,}(?![^\W\d_])")
+BARE_ABBREVIATIONS_PATH = Path(__file__).parent / "data" / "bare_abbreviations.tsv"
 _ROMAN = re.compile(r"[IVXLl1]+")
 _PARAGRAPH = re.compile(r"(?:\n[ \t]*){2,}|\f")
 
@@ -447,11 +453,41 @@ def best_sequence(words: list[Word], model: LanguageModel, beam: int | None = No
     return chosen[::-1]
 
 
+def bare_abbreviations() -> dict[str, str]:
+    """Capital abbreviations that are written with Đ, by bare form (`HDND` -> `HĐND`),
+    from `data/bare_abbreviations.tsv` (built by `data/build_bare_abbreviations.py`)."""
+    return _bare_abbreviations(BARE_ABBREVIATIONS_PATH)
+
+
+@functools.cache
+def _bare_abbreviations(path: Path) -> dict[str, str]:
+    return {row["bare"]: row["marked"] for row in load_tsv(path)}
+
+
+def restore_abbreviation_marks(text: str, start: int = 0, end: int | None = None) -> str:
+    """Give capital abbreviations of text[start:end] their Đ back, in codes too.
+    Each replacement keeps the length, so spans found before stay valid.
+
+    >>> restore_abbreviation_marks("Thuong truc HDND tinh; Cong van so 4085/UBND-DT")
+    'Thuong truc HĐND tinh; Cong van so 4085/UBND-ĐT'
+    """
+    end = len(text) if end is None else end
+    table = bare_abbreviations()
+
+    def swap(m: re.Match[str]) -> str:
+        return table.get(m.group(), m.group())
+
+    return text[:start] + _CAPITALS_PART.sub(swap, text[start:end]) + text[end:]
+
+
 def restore_with(text: str, model: LanguageModel, lexicon: Lexicon) -> str:
     """Restore every accent-less region of `text` with a given model and lexicon."""
+    regions = accentless_regions(text)
+    for start, end in regions:
+        text = restore_abbreviation_marks(text, start, end)
     pieces: list[str] = []
     cursor = 0
-    for start, end in accentless_regions(text):
+    for start, end in regions:
         noisy = is_noisy(text[start:end], lexicon)
         for words in stretches(text, start, end, lexicon, noisy):
             for word, form in zip(words, best_sequence(words, model)):

@@ -186,7 +186,7 @@ def test_no_digit_of_a_number_changes(seed_001) -> None:
 
 def test_abbreviations_stay_as_written(seed_001) -> None:
     raw, restored = seed_001
-    for abbreviation in ("UBND", "PAPI", "PCI", "SIPAS", "CCHC", "UBMTTQ", "VT, CTTDT"):
+    for abbreviation in ("UBND", "PAPI", "PCI", "SIPAS", "CCHC", "UBMTTQ", "PAR INDEX"):
         assert raw.count(abbreviation) == restored.count(abbreviation), abbreviation
 
 
@@ -235,3 +235,28 @@ def test_the_chain_records_the_step_and_replaying_it_reproduces_the_text(seed_00
     assert "font-map" not in normalized.repair_names  # bare OCR is not font damage
     assert normalized.text == seed_001[1]
     assert chain.replay(raw, normalized.repair_names) == normalized.text
+
+
+def test_abbreviations_written_with_d_stroke_get_it_back(seed_001) -> None:
+    assert "Thường trực HĐND tỉnh" in seed_001[1]
+    assert diacritics.restore_abbreviation_marks("so 123/QD-UBND, Nghi dinh 30/2020/ND-CP") == (
+        "so 123/QĐ-UBND, Nghi dinh 30/2020/NĐ-CP"
+    )
+
+
+def test_capitals_that_spell_a_word_or_are_unknown_are_not_in_the_table() -> None:
+    table = diacritics.bare_abbreviations()
+    assert {"HDND", "QD", "ND"} <= set(table)
+    assert not {"DANG", "DA", "UBND", "KH", "PAR"} & set(table)
+
+
+def test_bare_abbreviation_table_matches_its_build_script() -> None:
+    import importlib.util
+
+    script = ROOT / "normalizers" / "data" / "build_bare_abbreviations.py"
+    spec = importlib.util.spec_from_file_location("build_bare_abbreviations", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.build()
+    table = {bare: marked for bare, marked, _, _ in rows}
+    assert table == diacritics.bare_abbreviations()

@@ -35,7 +35,7 @@ h3{font-size:15px;margin:18px 0 6px} .muted{color:#66707c;font-size:13px}
 table{border-collapse:collapse;width:100%;font-size:13px;margin-bottom:8px}
 th,td{border:1px solid #d9dee5;padding:4px 6px;vertical-align:top;text-align:left}
 th{background:#f3f5f8} tr.late td:first-child{border-left:4px solid #b3261e}
-tr.soon td:first-child{border-left:4px solid #d4a72c} a{color:#0b57d0}
+tr.soon td:first-child{border-left:4px solid #d4a72c} a{color:#0b57d0} td:first-child{white-space:nowrap}
 """
 
 

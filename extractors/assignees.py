@@ -28,6 +28,7 @@ class Assignees:
     support: tuple[str, ...] = ()
 
 
+@functools.cache
 def _data() -> dict:
     return load_yaml(DATA)
 

@@ -47,6 +47,7 @@ class Deadline:
     strong: bool = False  # read after a cue that binds even inside a target clause
 
 
+@functools.cache
 def _grammar() -> dict:
     return load_yaml(DATA)
 

@@ -17,10 +17,12 @@ from dondoc.langdata import load_yaml
 DATA = Path(__file__).parent / "data"
 
 
+@functools.cache
 def abbreviations() -> dict[str, Any]:
     return load_yaml(DATA / "abbreviations.yaml")
 
 
+@functools.cache
 def header_vocabulary() -> dict[str, Any]:
     return load_yaml(DATA / "header.yaml")
 

@@ -16,6 +16,7 @@ What is left out on purpose, because an analyst would have to delete it:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -31,10 +32,12 @@ from extractors.targets import find_targets, target_due
 DATA = Path(__file__).parent / "data"
 
 
+@functools.cache
 def _structure() -> dict:
     return load_yaml(DATA / "structure.yaml")
 
 
+@functools.cache
 def _targets() -> dict:
     return load_yaml(DATA / "targets.yaml")
 

@@ -50,6 +50,7 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Drop Vietnamese diacritics and map đ to d, keeping the length of the text.
 
@@ -72,9 +73,23 @@ def compile_folded(pattern: str) -> re.Pattern[str]:
 
 def any_match(patterns: list[str] | tuple[str, ...], text: str) -> bool:
     folded = fold(text)
+    alternation = _alternation(tuple(patterns))
+    if alternation is not None:
+        return alternation.search(folded) is not None
     return any(compile_folded(p).search(folded) for p in patterns)
 
 
+@functools.lru_cache(maxsize=1024)
+def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a list of cue patterns (one scan of the line instead of one per
+    pattern); None when they cannot be joined (e.g. repeated group names)."""
+    try:
+        return re.compile("|".join(f"(?:{fold(p)})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
+
+
+@functools.cache
 def _structure_data() -> dict:
     return load_yaml(DATA / "structure.yaml")
 

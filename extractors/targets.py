@@ -34,6 +34,7 @@ class Target:
     value_max: float | None = None
 
 
+@functools.cache
 def _data() -> dict:
     return load_yaml(DATA)
 

@@ -10,6 +10,7 @@ from dondoc.langdata import load_yaml
 DATA = Path(__file__).parent / "data"
 
 
+@functools.cache
 def _types() -> list[dict]:
     return load_yaml(DATA / "doc_types.yaml")["types"]
 

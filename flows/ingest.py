@@ -91,28 +91,33 @@ def ingest_flow(inbox: str, settings: Settings, wait: float = 600.0) -> pipeline
 def ingest(inbox: str, settings: Settings, wait: float = 600.0) -> pipeline.RunSummary:
     """Run the flow with the task runner the settings and the amount of work ask for."""
     runner = task_runner_for(settings, _files_to_read(inbox, settings))
-    with _api_for_workers(runner):
+    with _prefect_api():
         return ingest_flow.with_options(task_runner=runner)(inbox, settings, wait)
 
 
+# Prefect gives its temporary server 20 s to answer; on a busy machine (a run competing
+# with OCR for two cores) it has been seen to need 30 s.
+TEMPORARY_SERVER_TIMEOUT_S = 120
+
+
 @contextmanager
-def _api_for_workers(runner) -> Iterator[None]:
-    """Give Dask workers the address of this run's Prefect API.
+def _prefect_api() -> Iterator[None]:
+    """Without PREFECT_API_URL, start Prefect's temporary server here, and name it in
+    the settings context.
 
-    Without PREFECT_API_URL, Prefect starts a temporary server inside this process
-    and only this process knows where it is: each Dask worker would then try to
-    start its own and time out. Starting it here and putting its URL in the
-    settings context makes prefect-dask ship the URL with every task. A real
-    deployment sets PREFECT_API_URL everywhere and this does nothing."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    Prefect would start it on first use, but then only this process knows where it
+    is: a Dask worker process would try to start its own and time out. prefect-dask
+    ships the settings context with every task, so the workers reach this one. A real
+    deployment sets PREFECT_API_URL everywhere (docs/scaling.md) and this does nothing."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ALLOW_EPHEMERAL_MODE, temporary_settings
 
-    if type(runner).__name__ != "DaskTaskRunner" or PREFECT_API_URL.value():
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_ALLOW_EPHEMERAL_MODE.value():
         yield
         return
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()
-    server.start()
+    server.start(timeout=TEMPORARY_SERVER_TIMEOUT_S)
     with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         yield
 

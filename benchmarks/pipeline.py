@@ -353,8 +353,9 @@ def parallelism(letters: list[Path], work: Path, workers: int, with_prefect: boo
     for runner in ("threads", "processes"):
         out = work / f"par-prefect-{runner}"
         m = measure([PYTHON, __file__, "--child-prefect", runner, str(inbox), str(out), str(workers)])
-        if m.returncode != 0:
-            say(f"parallel prefect engine, {runner}", f"FAILED: {m.stderr[-500:]}")
+        if not (out / "documents.parquet").exists():
+            errors = [line for line in m.stderr.splitlines() if "Error" in line][-1:] or ["(no error line)"]
+            say(f"parallel prefect engine, {runner}", f"FAILED after {m.wall:.1f} s: {errors[0]}")
             continue
         say(f"parallel prefect engine, {runner} x{workers}", f"{n} letters in {m.wall:.2f} s -> "
             f"{n / m.wall:.2f} letters/s (temporary server start-up included), cpu {m.cpu:.1f} s, "
@@ -372,7 +373,8 @@ def child_prefect(runner: str, inbox: str, out: str, workers: int) -> None:
 
     settings = Settings(out_dir=Path(out), workers=workers, as_of=dt.date.fromisoformat(AS_OF))
     if runner == "threads":
-        ingest.ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))(inbox, settings)
+        with ingest._prefect_api():
+            ingest.ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))(inbox, settings)
     else:
         ingest.ingest(inbox, settings)
 

@@ -180,10 +180,10 @@ def run_batch_here(inbox: Path, settings: Settings, unsettled: set[str],
     """One run of the plain pipeline over the inbox, leaving out files still being written."""
     summary = pipeline.run(inbox, settings, process_many=settled_only(unsettled, settle_seconds),
                            lock_timeout=600)
-    log.info("read %d file(s), %d put aside; %d document(s), %d task(s), %d overdue",
-             summary.files_read, len(summary.errors), summary.documents, summary.tasks, summary.overdue)
+    _say(f"read {summary.files_read} file(s), {len(summary.errors)} put aside; {summary.documents} document(s), "
+         f"{summary.tasks} obligation(s), {summary.overdue} overdue → {settings.out_dir}")
     for e in summary.errors:
-        log.warning("%s put aside: %s", e["source_path"], e["reason"])
+        _say(f"  {e['source_path']}: {e['reason']}")
     return summary
 
 

@@ -269,9 +269,17 @@ def _cross_reference(documents, citations_by_doc):
     from store.tables import records_frame
 
     records = [_document_record(row) for row in documents.to_dict("records")]
-    citations = {doc_id: tuple(Citation(**c) for c in cited) for doc_id, cited in citations_by_doc.items()}
+    citations = {doc_id: tuple(_citation(Citation, c) for c in cited) for doc_id, cited in citations_by_doc.items()}
     filled = fill_from_citations(records, citations)
     return records_frame(filled, "documents")
+
+
+def _citation(citation_class, stored: dict):
+    """A citation kept in the run state (JSON: its date is a string) as the extractor's type."""
+    values = dict(stored)
+    if isinstance(values.get("issue_date"), str):
+        values["issue_date"] = dt.date.fromisoformat(values["issue_date"][:10])
+    return citation_class(**values)
 
 
 def _document_record(row: dict):

@@ -84,6 +84,21 @@ def test_bad_file_is_put_aside_and_the_run_goes_on(inbox, tmp_path):
     assert "1 read" in run(inbox, out).output
 
 
+def test_citations_from_an_earlier_run_still_confirm_a_damaged_header(tmp_path):
+    """Seed 001 (accent-less scan, month unreadable) gets its date from seed 000's
+    citation even when 000 was ingested by an earlier run."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(next(SEEDS.glob("000_*.txt")), inbox)
+    run(inbox, tmp_path / "out")
+    shutil.copy(next(SEEDS.glob("001_*.txt")), inbox)
+    run(inbox, tmp_path / "out")
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    plan = docs[docs["source_path"].str.startswith("001_")].iloc[0]
+    assert str(plan["issue_date"]) == "2023-01-06"
+    assert any(p.startswith("issue_date=citation:") for p in plan["provenance"])
+
+
 def test_empty_inbox_gives_empty_tables(tmp_path):
     (tmp_path / "inbox").mkdir()
     run(tmp_path / "inbox", tmp_path / "out")

@@ -31,7 +31,10 @@ _SEQUENCE = re.compile(f"{_LEAD3}{_CONTINUATION}{{2}}|{_LEAD2}{_CONTINUATION}")
 # mojibake of mojibake) a cp1252 character such as `˜` `¨` or a C1 control for an
 # undefined cp1252 byte.
 _PLAUSIBLE_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Pd", "Pi", "Pf", "Po", "Ps", "Pe",
-                                   "Sc", "Sm", "Sk", "So", "Zs", "Cf", "No"})
+                                   "Sc", "Sm", "Sk", "So", "Zs", "Cf", "No", "Co"})
+# Two-byte sequences must give Latin, combining marks, Greek or basic Cyrillic (U+0080-047F):
+# beyond that a valid `Ô` + `”` (`THỦ ĐÔ”`) would read as U+0514.
+_TWO_BYTE_LIMIT = "\u047f"
 
 
 def _to_byte(char: str) -> int:
@@ -47,7 +50,7 @@ def _decode_sequence(seq: str) -> str | None:
         decoded = bytes(_to_byte(c) for c in seq).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
-    if len(decoded) != 1:
+    if len(decoded) != 1 or (len(seq) == 2 and decoded > _TWO_BYTE_LIMIT):
         return None
     if unicodedata.category(decoded) not in _PLAUSIBLE_CATEGORIES and not "\x80" <= decoded <= "\x9f":
         return None
@@ -100,7 +103,9 @@ def fix_mojibake(text: str) -> str:
     >>> fix_mojibake("ChÃ¡Â»Â§ tÃ¡Â»â€¹ch")
     'Chủ tịch'
     """
-    for _ in range(3):
+    for attempt in range(3):
+        if attempt and not looks_like_mojibake(text):
+            break  # fixed: a second pass would read valid `XÃ…` as `XÅ`
         fixed = _fix_once(text)
         if fixed == text:
             break

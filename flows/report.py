@@ -99,6 +99,7 @@ def record_status(out_dir: Path, task_id: Optional[str], status: Optional[str], 
     from store import ledger
     from store.tables import read_table
 
+    by = by or _login_name()  # who did it matters when a status is questioned later
     if import_file is not None:
         entries = ledger.changes_only(out_dir, ledger.read_import(import_file, default_by=by))
     else:
@@ -111,6 +112,15 @@ def record_status(out_dir: Path, task_id: Optional[str], status: Optional[str], 
     count = ledger.record(out_dir, entries) if entries else 0
     known = set(read_table(out_dir, "tasks")["task_id"])
     return count, sorted({e.task_id for e in entries} - known)
+
+
+def _login_name() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def print_orphans(out_dir: Path, known_task_ids: set[str], out: Console) -> None:

@@ -196,6 +196,10 @@ def read_import(path: Path, default_by: str | None = None) -> list[LedgerEntry]:
         raise errors.BadArguments(f"{path} line 1: missing column(s) {', '.join(missing)} "
                                   f"(found: {', '.join(columns) or 'nothing'}); "
                                   f"the first line must name task_id,status,note,by")
+    # tasks.csv saved back from Excel: its status column is what the last run wrote, so an
+    # `open` there is old output, not a decision. Importing an older export must not
+    # reopen what was marked done since; reopening takes `dondoc status ID open`.
+    tasks_export = {"doc_id", "overdue"} <= set(columns)
     at = now_utc()
     entries = []
     for line, row in enumerate(reader, start=2):
@@ -210,6 +214,8 @@ def read_import(path: Path, default_by: str | None = None) -> list[LedgerEntry]:
         if status is None:
             raise errors.BadArguments(f"{path} line {line}: status of {task_id} is {word!r}; "
                                       f"write open or done (mở / xong)")
+        if tasks_export and status == "open":
+            continue
         entries.append(LedgerEntry(task_id, status, cell("note") or None, cell("by") or default_by, at))
     return entries
 

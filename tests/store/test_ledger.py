@@ -143,3 +143,11 @@ def test_status_command_records_one_change_and_an_import(tmp_path: Path) -> None
     result = runner.invoke(app, ["status", "--import", str(bad), "--out", str(out)])
     assert result.exit_code == 2 and "line 2" in result.output
     assert "t3" not in ledger.latest(out)
+
+
+def test_an_old_tasks_csv_export_never_reopens_what_was_done_since(tmp_path: Path) -> None:
+    export = "task_id,doc_id,text,status,overdue\nt1,0adef7303f31ab3e,gửi kế hoạch,open,True\n" \
+             "t2,0adef7303f31ab3e,báo cáo,done,False\n"
+    ledger.record(tmp_path, [entry("t1", "done", "đã gửi")])
+    entries = ledger.changes_only(tmp_path, ledger.read_import(import_file(tmp_path, export.encode("utf-8-sig"))))
+    assert [(e.task_id, e.status) for e in entries] == [("t2", "done")]

@@ -161,3 +161,13 @@ def test_live_tesseract_reads_a_header_crop(scans, tmp_path):
     result = readers.ocr.ocr_page_image(raster, 200, 1, "vie")
     assert "Số: /SGTVT-VP" in result.text and "Kon Tum, ngày" in result.text
     assert result.confidence is not None and result.confidence > 70
+
+
+def test_sideways_page_is_turned_before_ocr(scans, tmp_path, replay_tesseract):
+    """A page fed into the scanner turned 90 degrees (tesseract's OSD runs live)."""
+    raster = tmp_path / "sideways.png"
+    cv2.imwrite(str(raster), cv2.rotate(fax_page(scans), cv2.ROTATE_90_COUNTERCLOCKWISE))
+    result = readers.ocr.ocr_page_image(raster, 200, 1, "vie")
+    assert "turned 90 deg" in result.note
+    reference = (scans / "004_p1.ref.txt").read_text(encoding="utf-8")
+    assert char_accuracy(result.text, reference) >= 0.97

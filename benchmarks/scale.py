@@ -31,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("bench_pipeline", HERE / "pipeline.py")
 bench = importlib.util.module_from_spec(_spec)
+sys.modules["bench_pipeline"] = bench  # dataclasses look their module up by name
 _spec.loader.exec_module(bench)
 
 NUMBER = re.compile(r"(Số\s*:\s*)(\d+)")

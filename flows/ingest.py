@@ -16,6 +16,7 @@ Where the tasks run (`task_runner_for`), no scheduling code of our own:
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -90,6 +91,9 @@ def ingest_flow(inbox: str, settings: Settings, wait: float = 600.0) -> pipeline
 
 def ingest(inbox: str, settings: Settings, wait: float = 600.0) -> pipeline.RunSummary:
     """Run the flow with the task runner the settings and the amount of work ask for."""
+    # Work items carry the file's path: make it absolute, so that a Dask worker whose
+    # working folder differs (another machine mounting the same share) finds the file.
+    inbox = os.path.abspath(inbox)
     runner = task_runner_for(settings, _files_to_read(inbox, settings))
     with _prefect_api():
         return ingest_flow.with_options(task_runner=runner)(inbox, settings, wait)

@@ -171,12 +171,14 @@ def free_port(preferred: int = LOCAL_SERVER_PORT) -> int:
         return s.getsockname()[1]
 
 
-def start_local_server(port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """`prefect server start` as a child process; returns it and its API URL once healthy."""
+def start_local_server(port: int | None = None, home: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` as a child process; returns it and its API URL once healthy.
+    `home` is its PREFECT_HOME (database, logs); default: the user's ~/.prefect."""
     port = port or free_port()
     prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
+    env = {**os.environ, "PREFECT_HOME": str(home)} if home else None
     process = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     api_url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     print(f"starting a local Prefect server on http://127.0.0.1:{port} …")

@@ -64,3 +64,46 @@ def test_nightly_flow_recomputes_overdue_without_reading_the_inbox(tmp_path: Pat
 
 def test_nightly_flow_with_nothing_ingested_yet_does_nothing(tmp_path: Path) -> None:
     assert nightly_overdue.fn(str(tmp_path / "empty")) == 0
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("DONDOC_SERVE_TEST"),
+                    reason="starts a Prefect server with a new database (30-60 s); set DONDOC_SERVE_TEST=1")
+def test_serve_registers_both_deployments_and_ingests_a_dropped_letter(tmp_path: Path) -> None:
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    port = serve.free_port(4300)
+    server, api_url = serve.start_local_server(port, home=tmp_path / "prefect-server")
+    env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(tmp_path / "prefect")}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "dondoc"), "serve", str(inbox), "--out", str(out)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        names: set[str] = set()
+        while time.monotonic() < deadline and names != {"inbox", "nightly"}:
+            request = urllib.request.Request(f"{api_url}/deployments/filter", data=b"{}", method="POST",
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                names = {d["name"] for d in json.load(response)}
+            time.sleep(1)
+        assert names == {"inbox", "nightly"}
+        shutil.copy2(SEEDS / "003_0adef7303f31ab3e.txt", inbox)
+        while time.monotonic() < deadline + 60 and not (out / "documents.parquet").exists():
+            time.sleep(1)
+        time.sleep(3)
+        assert "003_0adef7303f31ab3e.txt" in set(pd.read_parquet(out / "documents.parquet")["source_path"])
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        serve.stop_local_server(server)

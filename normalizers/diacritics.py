@@ -1,8 +1,8 @@
 """Restore diacritics (and OCR noise) on accent-less text, such as a scan OCR'd
 without the Vietnamese model: `UY BAN NHAN DAN TINH` -> `ỦY BAN NHÂN DÂN TỈNH`.
 
-Detect first: a region (the whole text, or a paragraph of a marked text) is
-restored only when few of its words carry marks; properly marked text takes the
+Detect first: a region (the whole text, a page, or a paragraph of a marked
+text) is restored only when few of its words carry marks; properly marked text takes the
 fast path and comes out unchanged. Then, per stretch of words between numbers,
 abbreviations and sentence punctuation, every word gets candidates (each marked
 form of its folded key, from the syllable inventory, plus for OCR garbage like
@@ -12,7 +12,9 @@ model (`normalizers.lm`) picks the most likely sequence. The original
 capitalisation pattern is kept (`UY` -> `ỦY`, `Uy` -> `Ủy`).
 
 Abbreviations (UBND, KH, PAR INDEX), numbers, symbols (`42/KH-UBND`, `18-NQ/TU`)
-and words that are not Vietnamese syllables are left as they are.
+and words that are not Vietnamese syllables are left as they are, except that
+abbreviations known to be written with Đ get it back (`HDND` -> `HĐND`).
+See docs/diacritics.md for the figures and limits.
 """
 from __future__ import annotations
 

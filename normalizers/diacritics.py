@@ -240,6 +240,8 @@ def word_candidates(
         if not garbled_heading_word and (letters >= 3 or not ocr_noise.has_noise_glyph(token)):
             return ()  # UBND, PAR INDEX, KH&CN: not a syllable, and written on purpose
     max_edits = ocr_noise.MAX_EDITS if (not forms or has_marks(token)) else 1
+    if sum(ch.isupper() for ch in token) >= 2:
+        max_edits = 1  # TTg, TTr are abbreviations; DPoc, PiCH are one confusion from Độc, ĐÍCH
     seen = set(forms[:MAX_FORMS])
     repairs = ocr_noise.repair_candidates(folded, _folded_checker(lexicon), max_edits)
     for key, cost in repairs[:NOISE_MAX_CANDIDATES]:

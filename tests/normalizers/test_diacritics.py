@@ -260,3 +260,11 @@ def test_bare_abbreviation_table_matches_its_build_script() -> None:
     rows = module.build()
     table = {bare: marked for bare, marked, _, _ in rows}
     assert table == diacritics.bare_abbreviations()
+
+
+def test_mixed_case_abbreviations_stay_but_mixed_case_garbage_is_repaired() -> None:
+    out = diacritics.restore_diacritics(
+        "Theo Quyet dinh 12 TTg, To trinh 45 TTr cua So, cac nganh thuc hien Doc lap - Tw do"
+    )
+    assert " TTg," in out and " TTr " in out
+    assert out.startswith("Theo Quyết định 12 TTg, Tờ trình 45 TTr của Sở")

@@ -60,6 +60,12 @@ def sniff_format(path: Path) -> str:
         return "html"
     if suffix in _TEXT_EXTENSIONS or _looks_like_text(head):
         return "md" if suffix in {".md", ".markdown"} else "txt"
+    # Named like a format we read but not in its bytes: a damaged copy, not a wrong type.
+    if suffix == ".pdf":
+        raise errors.CorruptPdf(f"named .pdf but does not start like a PDF: {head[:8]!r}", path=str(path))
+    if suffix in {".docx", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}:
+        raise errors.CorruptFile(f"named {suffix} but its bytes are not that format: {head[:8]!r}",
+                                 path=str(path))
     raise errors.UnsupportedFormat(f"unrecognised bytes {head[:8]!r} ({suffix or 'no extension'})",
                                    path=str(path))
 

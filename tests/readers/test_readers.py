@@ -48,11 +48,6 @@ def test_format_is_sniffed_from_bytes_not_extension(tmp_path):
     assert readers.sniff_format(docx_named_pdf) == "docx"
 
 
-@pytest.mark.parametrize("content, error", [
-    (b"", errors.EmptyFile),
-    (b"%PDF-1.7\n1 0 obj << /Type /Catalog", errors.CorruptPdf),
-    (bytes(range(256)) * 8, errors.CorruptPdf),  # random bytes named .pdf: a damaged PDF
-])
 def test_unknown_bytes_with_an_unknown_name_are_unsupported(tmp_path):
     path = tmp_path / "bảng lương.xyz"
     path.write_bytes(bytes(range(256)) * 8)
@@ -60,6 +55,11 @@ def test_unknown_bytes_with_an_unknown_name_are_unsupported(tmp_path):
         read(path)
 
 
+@pytest.mark.parametrize("content, error", [
+    (b"", errors.EmptyFile),
+    (b"%PDF-1.7\n1 0 obj << /Type /Catalog", errors.CorruptPdf),
+    (bytes(range(256)) * 8, errors.CorruptPdf),  # random bytes named .pdf: a damaged PDF
+])
 def test_bad_files_raise_errors_with_a_reason(tmp_path, content, error):
     path = tmp_path / "bad.pdf"
     path.write_bytes(content)

@@ -146,7 +146,7 @@ def project(curve: list[tuple[int, float, float, float]], args, per_page: float 
     if per_page is not None:
         scan_pages = year * args.scan_share * args.pages_per_scan
         bench.say("projection scans", f"{scan_pages:.0f} pages x {per_page:.2f} s = {scan_pages * per_page / 3600:.1f} h "
-                  f"on {os.cpu_count()} cores ({scan_pages * per_page / 3600 / 250:.2f} h per working day over 250 days)")
+                  f"on {os.cpu_count()} cores ({scan_pages * per_page / 60 / 250:.0f} min per working day over 250 days)")
 
 
 if __name__ == "__main__":

@@ -324,7 +324,7 @@ def _continues(taken: list[str], line: str) -> bool:
             and not line.endswith((".", ":")))
 
 
-def read_subject(lines: list[str], start: int) -> str | None:
+def read_subject(lines: list[str], start: int, after_type_line: bool = False) -> str | None:
     """The subject block beginning at `lines[start]`.
 
     It runs over consecutive lines, and across blank lines only to a line that
@@ -343,12 +343,17 @@ def read_subject(lines: list[str], start: int) -> str | None:
             continue
         if taken and (_ends_subject(line, subject_upper) or (blank_before and not _continues(taken, line))):
             break
+        # A subject in capitals ends where running text in mixed case begins.
+        if taken and subject_upper and not _is_upper(line):
+            break
         # "Hà" / "Nội, ngày 24 ...": the first word of a place cut from its date line.
         position = len(taken) + 1
         if taken and len(line.split()) == 1 and position < len(rest) and _ends_subject(rest[position], subject_upper):
             break
+        # Under a type line, a line in capitals is the subject even when it opens with
+        # words a body may open with ("TRIỂN KHAI THỰC HIỆN ...").
         if not taken and _ends_subject(line, subject_upper) and not _starts_with(
-                line, header_vocabulary()["subject_cues"]):
+                line, header_vocabulary()["subject_cues"]) and not (after_type_line and subject_upper):
             return None
         taken.append(line)
         blank_before = False
@@ -795,7 +800,7 @@ def extract_header(text: str) -> dict[str, Any]:
         subject = read_subject(lines, subject_at)
     elif type_line is not None:
         after = next((i for i in range(type_line[0] + 1, len(lines)) if lines[i]), None)
-        subject = read_subject(lines, after) if after is not None else None
+        subject = read_subject(lines, after, after_type_line=True) if after is not None else None
     else:
         subject = read_subject_below_number(lines)
 

@@ -30,9 +30,8 @@ def _params(cases):
 
 
 def _param(case):
-    if True:
-        marks = [pytest.mark.xfail(strict=True)] if case.get("status") == "known-failure" else []
-        return pytest.param(case, id=case["label"], marks=marks)
+    marks = [pytest.mark.xfail(strict=True)] if case.get("status") == "known-failure" else []
+    return pytest.param(case, id=case["label"], marks=marks)
 
 
 @pytest.mark.parametrize("case", _params(CASES))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 # A gap between two words wider than this many line heights separates columns
 # (justified body text stretches spaces to about one line height at most).
 COLUMN_GAP_LINE_HEIGHTS = 2.5
+# A line with no two-letter word is kept only when read with at least this confidence.
+SPECK_CONFIDENCE = 80.0
 # Lines of one block are closer than this many (median) line heights; the
 # space between the agency name and `Số:`, or before `Nơi nhận`, is wider.
 BLOCK_GAP_LINE_HEIGHTS = 0.6
@@ -151,6 +153,22 @@ def split_at_column_gaps(line: Line) -> list[Line]:
     return [Line(tuple(p)) for p in pieces]
 
 
+def is_speck_line(line: Line) -> bool:
+    """A line of loose marks: no word with two letters or digits, read with low confidence.
+
+    Tesseract sometimes cuts the stacked marks of bold capitals (`ỦY`, `DÂN`)
+    or a stamp's grain into a line of their own ("ˆ", "Í Á"); they carry no text.
+
+    >>> is_speck_line(Line((Word("ˆ", 0, 0, 9, 9, 40.0, 1, 1, 1),)))
+    True
+    >>> is_speck_line(Line((Word("2.", 0, 0, 9, 9, 40.0, 1, 1, 1), Word("Sở", 20, 0, 9, 9, 40.0, 1, 1, 1))))
+    False
+    """
+    if any(sum(ch.isalnum() for ch in word.text) >= 2 for word in line.words):
+        return False
+    return sum(word.confidence for word in line.words) / len(line.words) < SPECK_CONFIDENCE
+
+
 def column_blocks(lines: list[Line]) -> list[Block]:
     """Stack lines into blocks: a line joins the block just above it in the same
     column (overlapping horizontally) when the gap between them is less than
@@ -231,6 +249,6 @@ def page_text(words: list[Word]) -> str:
     Kon Tum, ngày 5
     """
     lines = [piece for paragraph in group_lines(words).values()
-             for line in paragraph for piece in split_at_column_gaps(line)]
+             for line in paragraph for piece in split_at_column_gaps(line) if not is_speck_line(piece)]
     blocks = column_blocks(lines)
     return "\n\n".join(block.text for block in reading_order(blocks))

@@ -2,8 +2,8 @@
 retries, task runners and run history.
 
 The flow only wires: plan and store come from flows.pipeline/store, each file is
-one `read_letter` task (retried when the failure is transient, e.g. a killed OCR
-subprocess), and a bad file never stops the flow.
+read by a `read-letters` task over a batch of files (retried when a failure is
+transient, e.g. a killed OCR subprocess), and a bad file never stops the flow.
 
 Where the tasks run (`task_runner_for`), no scheduling code of our own:
 - `--dask-address tcp://host:8786`: on that existing Dask cluster (prefect-dask),
@@ -35,14 +35,34 @@ class TransientFailure(Exception):
     """Raised inside the task so Prefect retries it; the last result is kept after retries."""
 
 
-@task(name="read-letter", retries=1, retry_delay_seconds=2,
+@task(name="read-letters", retries=1, retry_delay_seconds=2,
       retry_condition_fn=lambda task, run, state: isinstance(state.result(raise_on_failure=False),
                                                             TransientFailure))
-def read_letter(item: pipeline.WorkItem, settings: Settings) -> pipeline.FileResult:
-    result = pipeline.process_file(item, settings)
-    if result.transient:
-        raise TransientFailure(result.error["detail"] if result.error else "transient failure")
-    return result
+def read_letters(items: tuple[pipeline.WorkItem, ...], settings: Settings) -> list[pipeline.FileResult]:
+    """A batch of files, one after the other (see `batches` for why not one task per file)."""
+    results = [pipeline.process_file(item, settings) for item in items]
+    transient = [r for r in results if r.transient]
+    if transient:
+        raise TransientFailure("; ".join(r.error["detail"] for r in transient if r.error) or "transient failure")
+    return results
+
+
+# A Prefect task costs about 0.1-0.2 s of CPU of its own (task-run records, state
+# changes, logs), as much as reading a text letter. Batches of files amortise it;
+# several batches per worker keep the workers evenly loaded when scans (seconds a
+# page) and text letters (a tenth of a second) are mixed.
+BATCHES_PER_WORKER = 4
+MAX_BATCH = 25
+
+
+def batches(items: Sequence[pipeline.WorkItem], workers: int) -> list[tuple[pipeline.WorkItem, ...]]:
+    """Split `items` into batches: at least BATCHES_PER_WORKER per worker, at most MAX_BATCH files.
+
+    >>> [len(b) for b in batches(list(range(100)), 2)]
+    [13, 13, 13, 13, 13, 13, 13, 9]
+    """
+    size = max(1, min(MAX_BATCH, -(-len(items) // (BATCHES_PER_WORKER * max(workers, 1)))))
+    return [tuple(items[i:i + size]) for i in range(0, len(items), size)]
 
 
 def task_runner_for(settings: Settings, files_to_read: int):
@@ -66,18 +86,22 @@ def task_runner_for(settings: Settings, files_to_read: int):
 
 def _map_with_prefect(items: Sequence[pipeline.WorkItem], settings: Settings) -> list[pipeline.FileResult]:
     logger = get_run_logger()
-    futures = [read_letter.submit(item, settings) for item in items]
+    workers = settings.workers
+    chunks = batches(items, workers)
+    futures = [read_letters.submit(chunk, settings) for chunk in chunks]
     results = []
-    for item, future in zip(items, futures):
+    for chunk, future in zip(chunks, futures):
         try:
-            result = future.result()
-        except TransientFailure:
-            result = pipeline.process_file(item, settings)  # retries exhausted: record the error row
-        if result.error:
-            logger.warning("%s put aside: %s (%s)", item.source_path, result.error["reason"], result.error["detail"])
-        for note in result.notes:
-            logger.info("%s: %s", item.source_path, note)
-        results.append(result)
+            chunk_results = future.result()
+        except TransientFailure:  # retries exhausted: read once more here to record the error rows
+            chunk_results = [pipeline.process_file(item, settings) for item in chunk]
+        for result in chunk_results:
+            source_path = result.item.source_path
+            if result.error:
+                logger.warning("%s put aside: %s (%s)", source_path, result.error["reason"], result.error["detail"])
+            for note in result.notes:
+                logger.info("%s: %s", source_path, note)
+        results.extend(chunk_results)
     return results
 
 

@@ -310,25 +310,35 @@ def decode_tcvn3(text: str) -> str:
     'Cộng hoà xã hội chủ nghĩa Việt Nam'
     >>> decode_tcvn3("QUYÕT §ÞNH vÒ viÖc giao chØ tiªu")
     'QUYẾT ĐỊNH về việc giao chỉ tiêu'
+    >>> decode_tcvn3("B¸O C¸O §ÞNH Kú VÒ B¶O Hé LAO §éNG")
+    'BÁO CÁO ĐỊNH KỲ VỀ BẢO HỘ LAO ĐỘNG'
     """
     return _capitalise_between_capitals(_WORD.sub(_restore_capitals, _decode(text, "tcvn3")))
 
 
 def _capitalise_between_capitals(text: str) -> str:
-    # `CñA Bé TR­ëNG` -> `CỦA Bộ TRƯỞNG`: a capital plus marked lower-case letters only
-    # (`Bộ`, `Tự`) between two all-capital words was meant in capitals too.
+    # `CñA Bé TR­ëNG` -> `CỦA BỘ TRƯỞNG`, `§ÞNH Kú VÒ B¶O Hé` -> `ĐỊNH KỲ VỀ BẢO HỘ`: words of a
+    # capital plus marked lower-case letters only (`Bộ`, `Kỳ`, `Về`) between two all-capital
+    # words on the same line were meant in capitals too.
     words = list(_WORD.finditer(text))
-    parts, last = [], 0
-    for i in range(1, len(words) - 1):
-        w = words[i].group()
-        if (len(w) >= 2 and w[0].isupper() and all(c.islower() and not c.isascii() for c in w[1:])
-                and _all_capitals(words[i - 1].group()) and _all_capitals(words[i + 1].group())
-                and "\n" not in text[words[i - 1].end():words[i + 1].start()]):
-            parts.append(text[last:words[i].start()])
-            parts.append(w.upper())
-            last = words[i].end()
+    parts, last, i = [], 0, 1
+    while i < len(words) - 1:
+        j = i
+        while j < len(words) - 1 and _capital_then_marked(words[j].group()):
+            j += 1
+        if (j > i and _all_capitals(words[i - 1].group()) and _all_capitals(words[j].group())
+                and "\n" not in text[words[i - 1].end():words[j].start()]):
+            for k in range(i, j):
+                parts.append(text[last:words[k].start()])
+                parts.append(words[k].group().upper())
+                last = words[k].end()
+        i = max(j, i + 1)
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _capital_then_marked(word: str) -> bool:
+    return len(word) >= 2 and word[0].isupper() and all(c.islower() and not c.isascii() for c in word[1:])
 
 
 def _all_capitals(word: str) -> bool:

@@ -8,11 +8,11 @@ transient, e.g. a killed OCR subprocess), and a bad file never stops the flow.
 Where the tasks run (`task_runner_for`), no scheduling code of our own:
 - `--dask-address tcp://host:8786`: on that existing Dask cluster (prefect-dask),
   which is how one inbox is spread over several machines (docs/scaling.md);
-- `--workers N` (N > 1) with a batch of files: on a local Dask cluster of N
+- `--workers N` (N > 1) with a large batch: on a local Dask cluster of N
   single-threaded worker *processes*, because read/normalize/extract are
   CPU-bound Python and threads would share one GIL;
-- otherwise (one worker, or a handful of files, where starting N processes that
-  import the stages costs more than it saves): Prefect's thread pool.
+- otherwise (one worker, or under PROCESS_MIN_FILES_PER_WORKER files per worker,
+  where starting the cluster costs more than it saves): Prefect's thread pool.
 """
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ from prefect import flow, get_run_logger, task
 from dondoc.settings import Settings
 from flows import pipeline
 
-# A worker process costs about a second of imports before its first letter and a
-# text letter takes ~0.1 s of CPU: processes pay off from a few letters per worker.
-PROCESS_MIN_FILES_PER_WORKER = 4
+# Starting a local Dask cluster (scheduler, nannies, N workers importing our stages)
+# costs about 8 s of CPU on 2 cores, and a text letter ~0.08 s: measured on 100
+# letters, threads took 15.8 s and worker processes 20.5 s (benchmarks/pipeline.py).
+# Processes pay off from about a hundred letters per worker.
+PROCESS_MIN_FILES_PER_WORKER = 100
 
 
 class TransientFailure(Exception):

@@ -373,10 +373,11 @@ def child_prefect(runner: str, inbox: str, out: str, workers: int) -> None:
 
     settings = Settings(out_dir=Path(out), workers=workers, as_of=dt.date.fromisoformat(AS_OF))
     if runner == "threads":
-        with ingest._prefect_api():
-            ingest.ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))(inbox, settings)
-    else:
-        ingest.ingest(inbox, settings)
+        task_runner = ThreadPoolTaskRunner(max_workers=workers)
+    else:  # what `--engine prefect --workers N` picks for a large batch, forced for this one
+        task_runner = ingest.task_runner_for(settings, files_to_read=ingest.PROCESS_MIN_FILES_PER_WORKER * workers)
+    with ingest._prefect_api():
+        ingest.ingest_flow.with_options(task_runner=task_runner)(inbox, settings)
 
 
 def office_forms(letters: list[Path], work: Path, cores: int) -> None:

@@ -59,7 +59,14 @@ def diff_words(before: str, after: str, max_examples: int = 3) -> tuple[int, tup
     """
     a, b = _WORD.findall(before), _WORD.findall(after)
     changed, examples = 0, []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if len(a) == len(b):  # most repairs change words in place: compare pairwise (linear)
+        for old, new in zip(a, b):
+            if old != new:
+                changed += 1
+                if len(examples) < max_examples and (old, new) not in examples:
+                    examples.append((old, new))
+        return changed, tuple(examples)
+    matcher = difflib.SequenceMatcher(None, a, b)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 # (justified body text stretches spaces to about one line height at most).
 COLUMN_GAP_LINE_HEIGHTS = 2.5
 # A line with no two-letter word is kept only when read with at least this confidence.
-SPECK_CONFIDENCE = 95.0
+SPECK_CONFIDENCE = 80.0
 # Lines of one block are closer than this many (median) line heights; the
 # space between the agency name and `Số:`, or before `Nơi nhận`, is wider.
 BLOCK_GAP_LINE_HEIGHTS = 0.6

@@ -33,7 +33,7 @@ from dondoc.errors import NoText, OcrFailed, ToolMissing
 from dondoc.models import Page, Source, TextRun
 from dondoc.settings import Settings
 from readers.image import IMAGE_FORMATS, write_frame
-from readers.layout import Line, Word, group_lines, mean_confidence, page_text, parse_tsv, split_at_column_gaps
+from readers.layout import mean_confidence, page_text, parse_tsv
 from readers.preprocess import estimate_skew, prepare_page, rotate
 
 log = logging.getLogger(__name__)
@@ -45,12 +45,6 @@ TESSERACT_TIMEOUT_S = 300
 # Below this mean word confidence a page may be upside down or sideways; only
 # then is orientation detection (an extra Tesseract pass) worth its time.
 LOW_CONFIDENCE = 60.0
-# A piece of a line that spans two columns is read again on its own below this
-# mean word confidence: Tesseract reads such a row as one line image, and the
-# bold italic `Nơi nhận:` beside the signature title came out as `Mạ nhận: hủy`.
-REREAD_CONFIDENCE = 90.0
-# Margin (px) around a piece cropped for its second reading.
-CROP_MARGIN = 12
 # PDFium is not thread-safe: pages are rasterized one at a time.
 PDFIUM_LOCK = threading.Lock()
 
@@ -154,16 +148,12 @@ def raster_of(source: Source, number: int, work: Path, settings: Settings) -> tu
     return rasterize_pdf_page(Path(source.path), number, settings.ocr_dpi, out_path), settings.ocr_dpi
 
 
-def turn_path(image_path: Path, clockwise_deg: int) -> Path:
-    return image_path.with_name(f"{image_path.stem}.r{clockwise_deg}.pgm")
-
-
 def turn(image_path: Path, clockwise_deg: int) -> Path:
     """Write the page turned by a multiple of 90 degrees, and levelled again, beside the original."""
     codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     turned = cv2.rotate(cv2.imread(str(image_path), cv2.IMREAD_GRAYSCALE), codes[clockwise_deg])
     turned = rotate(turned, -estimate_skew(turned))
-    out_path = turn_path(image_path, clockwise_deg)
+    out_path = image_path.with_name(f"{image_path.stem}.r{clockwise_deg}.pgm")
     cv2.imwrite(str(out_path), turned)
     return out_path
 
@@ -193,58 +183,11 @@ def ocr_page_image(raster: Path, dpi: float, number: int, language: str) -> Page
             turned_confidence = mean_confidence(turned_words)
             if (turned_confidence or 0) > (confidence or 0):
                 words, confidence, turned_by = turned_words, turned_confidence, rotation
-    words = reread_split_rows(words, page_image if not turned_by else turn_path(prepared.path, turned_by),
-                              language)
     note = (f"page {number}: OCR ({language}), skew {prepared.skew_deg:+.2f} deg"
             + (", page unwarped from a photo" if prepared.perspective else "")
             + (f", scaled x{prepared.scale:.2f}" if prepared.scale != 1.0 else "")
             + (f", turned {turned_by} deg" if turned_by else ""))
     return PageOcr(number=number, text=page_text(words), confidence=confidence, note=note)
-
-
-def reread_piece(piece: Line, row: Line, page: np.ndarray, crop_path: Path, language: str) -> list[Word]:
-    """Read one piece of a two-column row alone (`--psm 7`, one text line), in page coordinates.
-
-    The crop's height comes from the whole row (median word height), because a
-    misread piece often has a box reaching into the next line.
-    """
-    height, width = page.shape[:2]
-    heights = sorted(word.height for word in row.words)
-    row_top = min(word.top for word in row.words)
-    top = max(0, row_top - CROP_MARGIN)
-    bottom = min(height, row_top + int(1.4 * heights[len(heights) // 2]) + CROP_MARGIN)
-    left, right = max(0, piece.left - CROP_MARGIN), min(width, piece.right + CROP_MARGIN)
-    cv2.imwrite(str(crop_path), page[top:bottom, left:right])
-    first = piece.words[0]
-    return [replace(word, left=word.left + left, top=word.top + top, block=first.block,
-                    paragraph=first.paragraph, line=first.line)
-            for word in parse_tsv(run_tesseract(crop_path, language, psm=7))]
-
-
-def reread_split_rows(words: list[Word], page_image: Path, language: str) -> list[Word]:
-    """Words of the page with doubtful pieces of two-column rows read again alone."""
-    page = None
-    result: list[Word] = []
-    for lines in group_lines(words).values():
-        for line in lines:
-            pieces = split_at_column_gaps(line)
-            for index, piece in enumerate(pieces):
-                doubtful = len(pieces) > 1 and (
-                    sum(w.confidence for w in piece.words) / len(piece.words) < REREAD_CONFIDENCE)
-                if not doubtful:
-                    result.extend(piece.words)
-                    continue
-                if page is None:
-                    page = cv2.imread(str(page_image), cv2.IMREAD_GRAYSCALE)
-                crop = page_image.with_name(f"{page_image.stem}.l{piece.words[0].line}-{index}.pgm")
-                again = reread_piece(piece, line, page, crop, language)
-                # Tesseract's confidences for a lone line (psm 7) are not comparable
-                # with the page's; the lone reading wins whenever it found text.
-                if again:
-                    result.extend(again)
-                else:
-                    result.extend(piece.words)
-    return result
 
 
 def ocr_one_page(source: Source, number: int, work: Path, settings: Settings) -> PageOcr:

@@ -93,5 +93,5 @@ def write_frame(path: Path, number: int, out_path: Path) -> tuple[Path, float]:
         upright = ImageOps.exif_transpose(image)
         if upright.mode not in ("1", "L", "RGB"):
             upright = upright.convert("RGB" if "A" in upright.mode or upright.mode == "P" else "L")
-        upright.save(out_path, format="PNG")
+        upright.save(out_path, format="PNG", compress_level=1)  # a work file: speed over size
     return out_path, dpi

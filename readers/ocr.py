@@ -134,7 +134,7 @@ def rasterize_pdf_page(pdf: Path, number: int, dpi: int, out_path: Path) -> Path
             # no_smoothimage: a 1-bit fax page stays black and white when scaled, so
             # it is recognised as bi-level and despeckled.
             bitmap = document[number - 1].render(scale=dpi / 72.0, grayscale=True, no_smoothimage=True)
-            bitmap.to_pil().save(out_path)
+            bitmap.to_pil().save(out_path, compress_level=1)  # a work file: speed over size
         finally:
             document.close()
     return out_path

@@ -29,6 +29,10 @@ A4_LONG_SIDE_IN = 11.69
 # Cameras write 72 or 96 dpi whatever the photo shows; below this a declared
 # resolution is not believed.
 MIN_BELIEVABLE_DPI = 100
+# Pillow's own bomb guard refuses anything over ~179 MP whatever our setting says;
+# `check_frame_size` reads every frame's size from its header before decoding, so
+# `Settings.max_image_mpixels` is the one limit that governs.
+Image.MAX_IMAGE_PIXELS = None
 
 
 def open_image(path: Path) -> Image.Image:

@@ -139,10 +139,11 @@ def project(curve: list[tuple[int, float, float, float]], args, per_page: float 
     bench.say("fit peak RSS", f"{mem_slope * 1000:.1f} MB per 1000 letters + {mem_icpt:.0f} MB")
     bench.say("fit daily run", f"{day_slope * 1000:.2f} s per 1000 stored letters + {day_icpt:.1f} s "
               f"(for {args.daily} new letters)")
+    daily = (f"{day_slope * year + day_icpt:.0f} s" if day_slope > 0 else
+             "not measurable here (the daily runs vary more with the load than with the count)")
     bench.say(f"projection {year} letters ({args.scan_share:.0%} scans)",
               f"text part {text_letters:.0f} letters: {text_hours:.2f} h in one cold run; "
-              f"peak RSS {mem_slope * year + mem_icpt:.0f} MB; daily run of {args.daily} on a full year "
-              f"{day_slope * year + day_icpt:.0f} s")
+              f"peak RSS {mem_slope * year + mem_icpt:.0f} MB; daily run of {args.daily} on a full year: {daily}")
     if per_page is not None:
         scan_pages = year * args.scan_share * args.pages_per_scan
         bench.say("projection scans", f"{scan_pages:.0f} pages x {per_page:.2f} s = {scan_pages * per_page / 3600:.1f} h "

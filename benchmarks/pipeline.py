@@ -123,6 +123,27 @@ def pages_in(out: Path) -> tuple[int, int]:
     return len(docs), int(docs["pages"].fillna(1).sum()) if len(docs) else 0
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def free_core_speedup(cores: int) -> float:
+    """How much faster a pure-Python loop runs on `cores` processes than on one, now:
+    on a shared machine the other cores may be busy, and then no worker count helps."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    seconds = {}
+    for workers in (1, cores):
+        started = time.perf_counter()
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_spin, [3_000_000] * 4 * cores))
+        seconds[workers] = time.perf_counter() - started
+    return seconds[1] / seconds[cores]
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -429,7 +450,8 @@ def main() -> None:
         return
 
     cores = os.cpu_count() or 1
-    say("machine", f"{cores} cores, load average {load_average()}, python {sys.version.split()[0]}")
+    say("machine", f"{cores} cores, load average {load_average()}, python {sys.version.split()[0]}; "
+        f"a pure-Python loop runs {free_core_speedup(cores):.2f}x faster on {cores} processes than on 1")
     letters = corpus_letters(max(args.letters, args.parallel, args.forms, args.scans))
     with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as tmp:
         work = Path(tmp)

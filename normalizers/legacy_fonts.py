@@ -313,7 +313,40 @@ def decode_tcvn3(text: str) -> str:
     >>> decode_tcvn3("B¸O C¸O §ÞNH Kú VÒ B¶O Hé LAO §éNG")
     'BÁO CÁO ĐỊNH KỲ VỀ BẢO HỘ LAO ĐỘNG'
     """
-    return _capitalise_between_capitals(_WORD.sub(_restore_capitals, _decode(text, "tcvn3")))
+    return _capitalise_beside_capitals(
+        _capitalise_between_capitals(_WORD.sub(_restore_capitals, _decode(text, "tcvn3"))))
+
+
+def _capitalise_beside_capitals(text: str) -> str:
+    """`ñY BAN` decodes to `ủY BAN`: a word of capitals and marked lower-case letters
+    only (TCVN3 has no toned capitals), beside an all-capital word on the same line,
+    was meant in capitals.
+
+    >>> _capitalise_beside_capitals("**ủY BAN NHÂN DÂN\\nTỈNH KON TUM**")
+    '**ỦY BAN NHÂN DÂN\\nTỈNH KON TUM**'
+    >>> _capitalise_beside_capitals("Bộ trưởng Bộ Tài chính")
+    'Bộ trưởng Bộ Tài chính'
+    """
+    words = list(_WORD.finditer(text))
+    out, last = [], 0
+    for i, word in enumerate(words):
+        w = word.group()
+        if not _capitals_and_marked(w):
+            continue
+        neighbours = [words[k] for k in (i - 1, i + 1) if 0 <= k < len(words)]
+        if any(_all_capitals(n.group()) and "\n" not in text[min(n.end(), word.end()):max(n.start(), word.start())]
+               for n in neighbours):
+            out.append(text[last:word.start()])
+            out.append(w.upper())
+            last = word.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _capitals_and_marked(word: str) -> bool:
+    lower = [c for c in word if c.islower()]
+    return (any(c.isupper() for c in word) and bool(lower) and word.isalpha()
+            and all(not c.isascii() for c in lower))
 
 
 def _capitalise_between_capitals(text: str) -> str:

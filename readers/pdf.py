@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 
 from dondoc import errors
 from dondoc.models import Page, Source, TextRun
@@ -56,16 +57,26 @@ def read_pdf(path: Path, source_path: str, doc_id: str, settings: Settings) -> S
             raise errors.CorruptPdf("the PDF has no pages", path=str(path))
         pages, notes = [], []
         for index in range(len(pdf)):
-            text = page_text(pdf[index])
+            page = pdf[index]
+            text = page_text(page)
             if text_layer_usable(text):
                 pages.append(Page(index + 1, (TextRun(text),)))
-            else:
+            elif has_images(page):
                 pages.append(Page(index + 1, (), needs_ocr=True))
                 notes.append(f"page {index + 1} has no usable text layer; OCR needed")
+            else:
+                # No picture to read either: a blank page (or a few printed words) as it is.
+                pages.append(Page(index + 1, (TextRun(text),) if text.strip() else ()))
+                notes.append(f"page {index + 1} has no image and little text; OCR skipped")
     finally:
         pdf.close()
     return Source(path=str(path), source_path=source_path, doc_id=doc_id, source_format="pdf",
                   text_source="pdf-text", pages=tuple(pages), notes=tuple(notes))
+
+
+def has_images(page: pdfium.PdfPage) -> bool:
+    """Does the page hold an image object (a scanned page is one big image)?"""
+    return next(iter(page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)), None) is not None
 
 
 def text_layer_usable(text: str) -> bool:

@@ -127,3 +127,25 @@ def test_saved_web_page_drops_site_chrome(tmp_path):
     text = read(page).text
     assert text.split("\n")[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH KON TUM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     assert "Trang chủ" not in text and "Bản quyền" not in text and "var x" not in text
+
+
+def test_blank_pdf_page_is_not_sent_to_ocr(tmp_path):
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument.new()
+    document.new_page(595, 842)
+    path = tmp_path / "blank.pdf"
+    document.save(path)
+    from readers.pdf import read_pdf
+
+    source = read_pdf(path, "blank.pdf", "0" * 16, Settings())
+    assert not source.pages[0].needs_ocr
+    assert "OCR skipped" in source.notes[0]
+
+
+def test_scanned_pdf_page_is_marked_for_ocr():
+    from readers.pdf import read_pdf
+
+    scan = next((ROOT / "corpus" / "scans").glob("003_*.pdf"))
+    source = read_pdf(scan, scan.name, "0" * 16, Settings())
+    assert all(p.needs_ocr for p in source.pages)

@@ -55,8 +55,10 @@ def write_run(out_dir: Path, plan: Any, results: Iterable[Any], as_of: dt.date,
         citations[item.doc_id] = list(r.citations)
         texts[item.doc_id] = r.text
 
+    # Nothing read and nothing removed: documents, errors and citations are as stored.
+    unchanged = not results and not plan.removed and (out_dir / "documents.parquet").exists()
     docs = pd.concat([docs, records_frame(new_docs, "documents")], ignore_index=True)
-    if cross_reference is not None:
+    if cross_reference is not None and not unchanged:
         docs = cross_reference(docs, citations)
     tasks = pd.concat([tasks, records_frame(new_tasks, "tasks")], ignore_index=True)
     tasks = tasks.drop_duplicates(subset=["doc_id", "task_id"], keep="last")
@@ -68,11 +70,20 @@ def write_run(out_dir: Path, plan: Any, results: Iterable[Any], as_of: dt.date,
 
     staged: dict[Path, Path] = {}
     try:
-        _stage_all(staged, out_dir, docs, tasks, errs, index, citations, texts, keep_raw_text)
+        if unchanged:
+            # Only what changed is rewritten: the as-of date or the ledger may move
+            # overdue flags, and touched files update the index.
+            if _as_of_changed(previous_tasks, tasks):
+                staged.update(stage_table(tasks, "tasks", out_dir))
+            if _differs(out_dir / INDEX, index_bytes(index)):
+                staged.update(_stage_bytes(out_dir / INDEX, index_bytes(index)))
+        else:
+            _stage_all(staged, out_dir, docs, tasks, errs, index, citations, texts, keep_raw_text)
     except BaseException:
         discard(staged)
         raise
-    commit(out_dir, staged)
+    if staged:
+        commit(out_dir, staged)
     return {
         "documents": len(docs), "tasks": len(tasks), "overdue": int(tasks["overdue"].sum()),
         "errors": errs.to_dict("records"), "new_errors": new_errors,
@@ -90,6 +101,19 @@ def _stage_all(staged, out_dir, docs, tasks, errs, index, citations, texts, keep
         staged.update(_stage_bytes(out_dir / "text" / f"{doc_id}.txt", text.text.encode("utf-8")))
         if keep_raw_text and text.raw_text != text.text:
             staged.update(_stage_bytes(out_dir / "text" / f"{doc_id}.raw.txt", text.raw_text.encode("utf-8")))
+
+
+def _as_of_changed(before: pd.DataFrame, after: pd.DataFrame) -> bool:
+    columns = ["task_id", "status", "overdue", "next_due"]
+    if len(before) != len(after):
+        return True
+    a = before[columns].astype(str).reset_index(drop=True)
+    b = after[columns].astype(str).reset_index(drop=True)
+    return not a.equals(b)
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    return not path.exists() or path.read_bytes() != data
 
 
 def _stage_bytes(final: Path, data: bytes) -> dict[Path, Path]:

@@ -1,6 +1,7 @@
 """Shared fixtures: paths to the real letters shipped in the repo."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,9 @@ def seed_paths() -> list[Path]:
 @pytest.fixture
 def seed_003() -> Path:
     return next(SEEDS.glob("003_*.txt"))
+
+
+def pytest_unconfigure(config):
+    # Prefect stops its temporary test server at interpreter exit and logs it to a
+    # stream pytest has already closed; don't print that as a traceback.
+    logging.raiseExceptions = False

@@ -118,3 +118,16 @@ def test_text_command_prints_repaired_text_and_explains(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Ủy ban nhân dân tỉnh" in result.stdout
     assert "font-map" in result.stderr
+
+
+def test_unchanged_rerun_rewrites_only_what_the_date_moves(inbox, tmp_path):
+    out = tmp_path / "out"
+    run(inbox, out)
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")}
+    run(inbox, out)  # same inbox, same as-of date: nothing to rewrite
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")} == stamps
+    result = runner.invoke(app, ["run", str(inbox), "--out", str(out), "--as-of", "2022-07-01"])
+    assert result.exit_code == 0, result.output
+    tasks = pd.read_parquet(out / "tasks.parquet")
+    assert not tasks[tasks["deadline"].astype(str) == "2022-07-10"]["overdue"].any()  # not yet due then
+    assert (out / "documents.parquet").stat().st_mtime_ns == stamps["documents.parquet"]

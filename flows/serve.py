@@ -25,13 +25,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from prefect import flow, get_run_logger
-from prefect.exceptions import MissingContextError
+from prefect import flow
 
 from dondoc import errors
 from dondoc.settings import Settings
 from flows import pipeline, watch
-from flows.nightly import nightly_overdue
+from flows.nightly import nightly_overdue, run_logger
 
 INGEST_DEPLOYMENT = "inbox"
 NIGHTLY_DEPLOYMENT = "nightly"
@@ -209,12 +208,3 @@ def stop_local_server(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-
-
-def run_logger() -> logging.Logger:
-    """The flow run's logger (shown in the Prefect UI); a plain one when called outside
-    a run (`.fn`, tests)."""
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return logging.getLogger("dondoc")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import sys
 import time
+
+import yaml
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,17 +27,8 @@ CORPUS = ROOT / "normalizers" / "data" / "lm_corpus"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 GOLD = ROOT / "tests" / "fixtures" / "gold"
 
-SCHEMES = {
-    "like-000": ((0x1EA0, 0x1EA3, 0x1DE2), (0x1EC7, 0x1EC9, 0x1DE8), (0x1EE5, 0x1EE7, 0x1DE6)),
-    "into-latin-extended-a": ((0x1EDB, 0x1EDF, 0x1D80), (0x1EA5, 0x1EA7, 0x1DB0)),
-    "onto-vietnamese-letters": ((0x1EBF, 0x1EC3, 0x1DE0), (0x1ED9, 0x1EDB, 0x1DC0)),
-    "one-wide-run": ((0x1EA0, 0x1EB7, 0x1DA0),),
-    "into-control-characters": ((0x1EC0, 0x1EC7, 0x1EBF), (0x1ECE, 0x1ECF, 0x1EBF)),
-    "into-private-use-area": ((0x1EA0, 0x1EF9, -0xD100),),
-    "d-u-o-hit": ((0x0110, 0x0111, 0x90), (0x01AF, 0x01B0, 0xC0), (0x01A0, 0x01A1, 0xB0)),
-    "many-runs": ((0x1EA0, 0x1EA1, 0x1DE2), (0x1EB8, 0x1EBB, 0x1DD0), (0x1EC8, 0x1ECB, 0x1DE8),
-                  (0x1ECC, 0x1ED3, 0x1DF0), (0x1EE4, 0x1EE9, 0x1DE6)),
-}
+SCHEMES = {name: tuple(tuple(run) for run in runs) for name, runs in
+           yaml.safe_load((ROOT / "tests" / "cases" / "fontmap_shifts.yaml").read_text(encoding="utf-8")).items()}
 
 
 def accuracy(got: str, want: str) -> float:

@@ -13,6 +13,22 @@ CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture
+def sorted_tables():
+    """Read an output folder's documents and tasks in a stable order, so that runners
+    finishing files in different orders compare equal."""
+    import pandas as pd
+
+    def read(out: Path) -> dict:
+        frames = {}
+        for name, key in (("documents", ["source_path"]), ("tasks", ["doc_id", "task_id"])):
+            frame = pd.read_parquet(out / f"{name}.parquet")
+            frames[name] = frame.sort_values(key, kind="stable").reset_index(drop=True)
+        return frames
+
+    return read
+
+
+@pytest.fixture
 def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 

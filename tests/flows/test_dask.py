@@ -18,19 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
-def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    """documents and tasks, in a stable order, so that runners finishing files in
-    different orders compare equal."""
-    frames = {}
-    for name, key in (("documents", ["source_path"]), ("tasks", ["doc_id", "task_id"])):
-        frame = pd.read_parquet(out / f"{name}.parquet")
-        frames[name] = frame.sort_values(key, kind="stable").reset_index(drop=True)
-    return frames
-
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_dask_cluster_of_two_workers_writes_the_same_tables_as_the_default_runner(tmp_path):
+def test_dask_cluster_of_two_workers_writes_the_same_tables_as_the_default_runner(tmp_path, sorted_tables):
     distributed = pytest.importorskip("distributed")
     from flows.ingest import ingest
 
@@ -51,7 +42,7 @@ def test_dask_cluster_of_two_workers_writes_the_same_tables_as_the_default_runne
                                                          dask_address=cluster.scheduler_address))
     assert summary.files_read == len(list(inbox.iterdir()))
 
-    expected, got = _tables(threads_out), _tables(dask_out)
+    expected, got = sorted_tables(threads_out), sorted_tables(dask_out)
     assert len(expected["documents"]) == summary.documents > 0
     assert len(expected["tasks"]) > 0
     for name in ("documents", "tasks"):

@@ -48,17 +48,10 @@ def test_an_unchanged_inbox_starts_no_worker_processes(tmp_path, seed_003):
     assert ingest._files_to_read(str(inbox), settings) == 0
 
 
-def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    frames = {}
-    for name, key in (("documents", ["source_path"]), ("tasks", ["doc_id", "task_id"])):
-        frame = pd.read_parquet(out / f"{name}.parquet")
-        frames[name] = frame.sort_values(key, kind="stable").reset_index(drop=True)
-    return frames
-
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_the_flow_writes_the_same_tables_as_the_plain_pipeline(tmp_path):
+def test_the_flow_writes_the_same_tables_as_the_plain_pipeline(tmp_path, sorted_tables):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for seed in sorted(SEEDS.glob("*.txt")):
@@ -69,7 +62,7 @@ def test_the_flow_writes_the_same_tables_as_the_plain_pipeline(tmp_path):
     summary = ingest.ingest(str(inbox), dataclasses.replace(base, out_dir=tmp_path / "prefect"))
     assert summary.files_read == len(list(inbox.iterdir()))
 
-    expected, got = _tables(tmp_path / "local"), _tables(tmp_path / "prefect")
+    expected, got = sorted_tables(tmp_path / "local"), sorted_tables(tmp_path / "prefect")
     for name in ("documents", "tasks"):
         pd.testing.assert_frame_equal(got[name], expected[name], check_like=True)
 

@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
+import yaml
 
 from normalizers import normalize_text
 from normalizers.fontmap import (
@@ -55,16 +56,8 @@ def test_hard_cases_of_seed_000_in_its_own_context(damaged, repaired):
     assert fixed[start : start + len(damaged)] == repaired
 
 
-# Shift tables other than seed 000's: (first true code point, last, offset).
-SCHEMES = {
-    "like-000": ((0x1EA0, 0x1EA3, 0x1DE2), (0x1EC7, 0x1EC9, 0x1DE8), (0x1EE5, 0x1EE7, 0x1DE6)),
-    "into-latin-extended-a": ((0x1EDB, 0x1EDF, 0x1D80), (0x1EA5, 0x1EA7, 0x1DB0)),
-    "onto-vietnamese-letters": ((0x1EBF, 0x1EC3, 0x1DE0), (0x1ED9, 0x1EDB, 0x1DC0)),
-    "one-wide-run": ((0x1EA0, 0x1EB7, 0x1DA0),),
-    "into-control-characters": ((0x1EC0, 0x1EC7, 0x1EBF), (0x1ECE, 0x1ECF, 0x1EBF)),
-    "into-private-use-area": ((0x1EA0, 0x1EF9, -0xD100),),
-    "d-u-o-hit": ((0x0110, 0x0111, 0x90), (0x01AF, 0x01B0, 0xC0), (0x01A0, 0x01A1, 0xB0)),
-}
+SCHEMES = {name: tuple(tuple(run) for run in runs) for name, runs in
+           yaml.safe_load((ROOT / "tests" / "cases" / "fontmap_shifts.yaml").read_text(encoding="utf-8")).items()}
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

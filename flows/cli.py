@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 
@@ -36,6 +37,15 @@ def _fail(error: errors.DondocError) -> None:
     raise typer.Exit(error.exit_code or 1)
 
 
+@contextmanager
+def _exits_on(kind: type[errors.DondocError] = errors.DondocError) -> Iterator[None]:
+    """A `kind` error raised inside becomes one stderr line and its exit code (`_fail`)."""
+    try:
+        yield
+    except kind as e:
+        _fail(e)
+
+
 @app.command()
 def run(
     inbox: Path = typer.Argument(..., help="Folder of letters, read recursively."),
@@ -60,10 +70,8 @@ def run(
     if dask_address:
         settings = _replace(settings, dask_address=dask_address)
         engine = "prefect"
-    try:
+    with _exits_on(errors.RunError):
         summary = report.run_with_progress(inbox, settings, engine=engine, wait=wait, quiet=quiet)
-    except errors.RunError as e:
-        _fail(e)
     if not quiet:
         report.print_summary(summary)
 
@@ -118,10 +126,8 @@ def status(
     """Record progress on an obligation in the status ledger (never deletes anything)."""
     from flows import report
 
-    try:
+    with _exits_on():
         count, unknown = report.record_status(out, task_id, new_status, note, by, import_file)
-    except errors.DondocError as e:
-        _fail(e)
     typer.echo(f"recorded {count} status change(s) in {out / 'ledger.sqlite'}")
     for task in unknown:
         typer.echo(f"warning: {task} is not in {out / 'tasks.parquet'} (kept in the ledger anyway)", err=True)
@@ -136,10 +142,8 @@ def overdue(
     from flows import report
 
     settings = Settings(out_dir=out, as_of=_date(as_of))
-    try:
+    with _exits_on():
         report.overdue_report(settings)
-    except errors.DondocError as e:
-        _fail(e)
 
 
 @app.command()
@@ -150,10 +154,8 @@ def watch(
     """Keep running: ingest each file once it is completely written into INBOX."""
     from flows import watch as watch_module
 
-    try:
+    with _exits_on():
         watch_module.watch_inbox(inbox, Settings(out_dir=out))
-    except errors.DondocError as e:
-        _fail(e)
 
 
 @app.command()
@@ -166,10 +168,8 @@ def serve(
     """Serve the Prefect deployments: watched-inbox ingest and the nightly overdue run."""
     from flows import serve as serve_module
 
-    try:
+    with _exits_on():
         serve_module.serve_deployments(inbox, Settings(out_dir=out), cron=cron, timezone=timezone)
-    except errors.DondocError as e:
-        _fail(e)
 
 
 @app.command()
@@ -181,10 +181,8 @@ def query(
     """Run DuckDB SQL over the output tables."""
     from flows import report
 
-    try:
+    with _exits_on():
         report.run_query(out, sql, csv)
-    except errors.DondocError as e:
-        _fail(e)
 
 
 if __name__ == "__main__":

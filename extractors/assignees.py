@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dondoc.langdata import load_yaml
+from extractors import gazetteer
 from extractors.names import expand_abbreviations
 from extractors.structure import compile_folded, fold
 
@@ -31,18 +32,6 @@ class Assignees:
 @functools.cache
 def _data() -> dict:
     return load_yaml(DATA)
-
-
-@functools.cache
-def _head_regex(folded: bool = True) -> re.Pattern[str]:
-    words = sorted(((fold(w) if folded else w) for w in _data()["head_words"]), key=len, reverse=True)
-    return re.compile(rf"^(?:{'|'.join(re.escape(w) for w in words)})(?!\w)")
-
-
-@functools.cache
-def _action_regex() -> re.Pattern[str]:
-    words = sorted((fold(w) for w in _data()["action_words"]), key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE)
 
 
 @functools.cache
@@ -71,24 +60,14 @@ def normalize_agency(name: str) -> str:
 
 
 def starts_with_agency(text: str) -> bool:
-    """True when `text` opens with an agency or an office-holder.
+    """True when `text` opens with an agency or an office-holder (the gazetteer's heads).
 
     >>> starts_with_agency("Sở Nội vụ chủ trì"), starts_with_agency("Tổ chức quán triệt")
     (True, False)
     >>> starts_with_agency("Bổ sung một số điều"), starts_with_agency("Trường hợp có đề xuất khác")
     (False, False)
     """
-    body = text.lstrip(" -+*")
-    folded = fold(body)
-    # Text with its marks is matched as written ("Bổ sung" is not "Bộ", "Công tác" not
-    # "Cổng"); accent-less OCR text only on its folded form.
-    has_marks = any(ord(c) > 127 for c in body[:40])
-    if (_head_regex(False) if has_marks else _head_regex()).match(body if has_marks else folded) is None:
-        return False
-    if any(fold(body).lower().startswith(fold(w).lower()) for w in _data()["not_heads"]):
-        return False
-    # "Tổ chức ..." and "Ban hành ..." open with a head word but are actions.
-    return _action_regex().match(folded) is None
+    return gazetteer.starts_with_agency(text)
 
 
 def split_agencies(text: str) -> tuple[str, ...]:
@@ -126,14 +105,10 @@ def split_agencies(text: str) -> tuple[str, ...]:
     return tuple(n for n in names if len(n) > 2)
 
 
-def _first_action(text: str, folded: str) -> int | None:
-    """Offset of the first action word written in lower case ("Ban Chỉ đạo" is a name)."""
-    noun_markers = {fold(w).lower() for w in _data()["noun_markers"]}
-    for m in _action_regex().finditer(folded):
-        previous = folded[:m.start()].split()[-1:]
-        if text[m.start()].islower() and not (previous and previous[0].lower() in noun_markers):
-            return m.start()
-    return None
+def _first_action(text: str) -> int | None:
+    """Offset of the first action word: written in lower case ("Ban Chỉ đạo" is a name),
+    or a run-in action with a capital ("Cục Báo chí Khẩn trương hoàn thành ...")."""
+    return gazetteer.first_action(text)
 
 
 def subject_of(text: str) -> str | None:
@@ -167,7 +142,7 @@ def subject_of(text: str) -> str | None:
         return None
     rest = folded[start:]
     colon = rest.find(":")
-    action = _first_action(body[start:], rest)
+    action = _first_action(body[start:])
     ends = [e for e in (colon if colon >= 0 else None, action) if e is not None]
     end = min(ends) if ends else (len(rest) if request else None)  # "1.1. Giao Sở Xây dựng"
     if end is None or end < 3:

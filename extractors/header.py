@@ -16,6 +16,9 @@ import functools
 import re
 from typing import Any
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 from extractors.citations import extract_references, safe_date
 from extractors.names import (
     case_agency_name,
@@ -559,8 +562,26 @@ def parse_authority(lines: list[str]) -> str | None:
 
 # ---------------------------------------------------------------- addressees and recipients
 
+def _bullet(line: str) -> int:
+    """Length of the list bullet opening `line` with the space after it, 0 when none.
+    A sign OCR reads a dash as (`~`, `“`, `:`) counts only before a space and a word.
+
+    >>> _bullet("- Công an tỉnh;"), _bullet("~ Bảo hiểm xã hội tỉnh;"), _bullet("-Lưu: VT")
+    (2, 2, 1)
+    >>> _bullet("“Học tập và làm theo”"), _bullet("Sở Nội vụ;"), _bullet("")
+    (0, 0, 0)
+    """
+    vocabulary = header_vocabulary()
+    if line[:1] and line[0] in vocabulary["list_bullets"]:
+        return len(line) - len(line[1:].lstrip())
+    match = re.match(r"(\S{1,2})\s+(?=\w)", line)
+    if match and all(c in vocabulary["ocr_bullets"] for c in match.group(1)):
+        return match.end()
+    return 0
+
+
 def _list_entry(line: str) -> str:
-    return re.sub(r"^[\-+•–—]\s*", "", line).strip().rstrip(" ;.,").strip()
+    return line[_bullet(line):].strip().rstrip(" ;.,").strip()
 
 
 def parse_addressees(lines: list[str]) -> tuple[str, ...]:
@@ -577,7 +598,7 @@ def parse_addressees(lines: list[str]) -> tuple[str, ...]:
         return ()
     first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
     entries: list[str] = []
-    if first and not first.startswith("-"):
+    if first and not _bullet(first):
         entry = first
         for line in lines[start + 1:]:
             # "Kính gửi: Thuế" / "thành phố Hồ Chí Minh"; "Kính gửi: Các" / "Thuế tỉnh, thành phố."
@@ -590,7 +611,7 @@ def parse_addressees(lines: list[str]) -> tuple[str, ...]:
     for line in lines[start + 1:]:
         if not line:
             continue
-        if line[0] in "-+•–":
+        if _bullet(line):
             entries.append(_list_entry(line))
         elif entries and line[0].islower():
             entries[-1] = _list_entry(f"{entries[-1]} {line}")
@@ -599,18 +620,141 @@ def parse_addressees(lines: list[str]) -> tuple[str, ...]:
     return tuple(e for e in entries if e)
 
 
+def _closes_body(lines: list[str], index: int) -> bool:
+    """Does the body's closing `./.` come right before `lines[index]` (OCR debris
+    of two characters or fewer between them)?"""
+    for line in reversed(lines[max(0, index - 4):index]):
+        if not line or len(line) <= 2:
+            continue
+        return re.search(r"\./\.?\s*$|/\.\s*$", line) is not None
+    return False
+
+
+def _fuzzy_label(lines: list[str], index: int, cue: str) -> bool:
+    """Is `lines[index]` the label `cue` with one word misread by OCR, opening a list?
+
+    The other words are right, the misread word is about as long as its cue word
+    and within a few edits of it (any edits right after the body's closing `./.`),
+    a colon closes the label, and the next two lines are list items.
+
+    >>> _fuzzy_label(["Nội nhøn: TM. ỦY BAN NHÂN DÂN", "- Bộ Nội vụ;", "- Cục Thuế tỉnh;"], 0, "nơi nhận")
+    True
+    >>> _fuzzy_label(["thực hiện./.", "Mà nhận: bấy (b", "- Công an tỉnh;", "- Lưu: VT."], 1, "nơi nhận")
+    True
+    >>> _fuzzy_label(["Bên nhận: Công ty A", "- Giao hàng;", "- Thanh toán;"], 0, "nơi nhận")
+    False
+    >>> _fuzzy_label(["Người nhận:", "- Ông A;", "- Bà B;"], 0, "nơi nhận")
+    False
+    """
+    words = fold(cue).split()
+    tokens = lines[index].split()
+    if len(tokens) < len(words):
+        return False
+    head = [fold(t) for t in tokens[: len(words)]]
+    rest = tokens[len(words):]
+    if head[-1].endswith(":"):
+        head[-1] = head[-1][:-1]
+    elif not (rest and rest[0].startswith(":")):
+        return False
+    misses = [(t, w) for t, w in zip(head, words) if t != w]
+    if len(misses) != 1:
+        return False
+    got, want = misses[0]
+    if abs(len(got) - len(want)) > 1 or not got.isalpha():
+        return False
+    edits = header_vocabulary()["ocr_tolerance"]["label_word_edits"]
+    if Levenshtein.distance(got, want) > edits and not _closes_body(lines, index):
+        return False
+    following = [line for line in lines[index + 1: index + 8] if line][:2]
+    return len(following) == 2 and all(_bullet(line) for line in following)
+
+
 def find_recipients_line(lines: list[str]) -> int | None:
+    """Index of the `Nơi nhận` label, read through OCR damage of one of its words."""
     cue = header_vocabulary()["recipients_cue"]
-    return next((i for i, line in enumerate(lines) if line and _starts_with(line, cue)), None)
+    exact = next((i for i, line in enumerate(lines) if line and _starts_with(line, cue)), None)
+    if exact is not None:
+        return exact
+    return next((i for i, line in enumerate(lines) if line and _fuzzy_label(lines, i, cue)), None)
 
 
 def _side_text(text: str) -> str | None:
     """Signature-column text printed beside a recipient line, without OCR debris."""
-    text = re.sub(r"^[^\w]*(?:\d+\s+)?", "", text.strip()).strip(" ,.'’")
+    text = re.sub(r"^[^\w]*(?:\d+\s+)?", "", text.strip()).strip(" ,.'’`")
     return text if text and _is_upper(text) else None
 
 
-def parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None, list[str]]:
+def _split_signature_fragment(entry: str) -> tuple[str, str]:
+    """(entry, signature-column text printed after it on the same OCR line): a
+    `TM.`/`KT.` line or a title in capitals ending the entry.
+
+    >>> _split_signature_fragment("Bộ Nội vụ (b/c) TM. ỦY BAN NHÂN DÂN")
+    ('Bộ Nội vụ (b/c)', 'TM. ỦY BAN NHÂN DÂN')
+    >>> _split_signature_fragment("Thường trực Tỉnh ủy CHỦ TỊCH")
+    ('Thường trực Tỉnh ủy', 'CHỦ TỊCH')
+    >>> _split_signature_fragment("Chủ tịch, các PCT UBND tỉnh")
+    ('Chủ tịch, các PCT UBND tỉnh', '')
+    """
+    vocabulary = header_vocabulary()
+    folded = fold(entry)
+    for prefix in vocabulary["signer_prefixes"]:
+        prefix = fold(prefix)
+        if len(prefix) < 3 or not prefix.endswith("."):
+            continue  # "q." opens too many words
+        match = re.search(rf"\s{re.escape(prefix)}\s*(?=\w)", folded)
+        if match and _is_upper(entry[match.start():]):
+            return entry[: match.start()].rstrip(" ,;-"), entry[match.start():].strip()
+    for title in sorted((fold(t) for t in vocabulary["titles"]), key=len, reverse=True):
+        if folded.endswith(" " + title) and len(folded) > len(title) + 1:
+            tail = entry[len(entry) - len(title):]
+            if _is_upper(tail) and not _is_upper(entry[: len(entry) - len(title)]):
+                return entry[: len(entry) - len(title)].rstrip(" ,;-"), tail
+    return entry, ""
+
+
+def _recipient_drop(entry: str, first: bool, has_addressees: bool) -> str | None:
+    """`close` for the `Lưu` entry that ends the list, `drop` for an entry that is
+    no recipient (`Như trên`, `Như Điều 3`), None for a recipient; each read
+    through OCR damage.
+
+    >>> _recipient_drop("Như uêN", False, False), _recipient_drop("Nạn rên", True, True)
+    ('drop', 'drop')
+    >>> _recipient_drop("1,ưu: VT, NCTTHG", False, False), _recipient_drop("Sở Nội vụ", True, True)
+    ('close', None)
+    >>> _recipient_drop("Nhà trường", True, True), _recipient_drop("Nạn rên", True, False)
+    (None, None)
+    """
+    vocabulary = header_vocabulary()
+    tolerance = vocabulary["ocr_tolerance"]
+    *drops, archive = vocabulary["recipient_drops"]
+    if _starts_with(entry, archive):
+        return "close"
+    if _starts_with(entry, drops):
+        return "drop"
+    head = re.match(r"\s*(\S{1,6}?)\s*:\s*(\S.*)", entry)
+    if head:
+        word = re.sub(r"[^a-z]", "", fold(head.group(1)).translate(str.maketrans("1|!", "lll")))
+        codes = [c for c in head.group(2) if c.isalpha()]
+        if (fuzz.ratio(word, fold(archive)) >= tolerance["archive_ratio"]
+                and sum(c.isupper() for c in codes) >= 0.6 * len(codes)):
+            return "close"
+    words = fold(entry).split()
+    unit_words = {fold(h) for h in vocabulary["unit_heads"] if " " not in h}
+    if any(w in unit_words for w in words):
+        return None
+    for drop in drops:
+        drop_words = fold(drop).split()
+        ratio = fuzz.ratio(" ".join(words[: len(drop_words)]), " ".join(drop_words))
+        if ratio >= tolerance["drop_ratio"] and len(words) <= len(drop_words) + 1:
+            return "drop"
+        # "Như trên" stands for the Kính gửi list and comes first.
+        if first and has_addressees and ratio >= tolerance["first_drop_ratio"] and len(words) <= len(drop_words):
+            return "drop"
+    return None
+
+
+def parse_recipients(lines: list[str], has_addressees: bool = False,
+                     ) -> tuple[tuple[str, ...], int | None, list[str]]:
     """(the `Nơi nhận` entries, index of the list's last line, signature-column text
     printed beside the list).
 
@@ -622,10 +766,11 @@ def parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None, lis
     >>> parse_recipients(["Nơi nhận: TM. ỦY BAN NHÂN DÂN", "- Bộ Nội vụ (b/c);", "- Thường trực Tỉnh ủy (b/c); - CHỦ TỊCH"])
     (('Bộ Nội vụ', 'Thường trực Tỉnh ủy'), 2, ['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH'])
     """
-    return _parse_recipients(lines)
+    return _parse_recipients(lines, has_addressees)
 
 
-def _parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None, list[str]]:
+def _parse_recipients(lines: list[str], has_addressees: bool = False,
+                      ) -> tuple[tuple[str, ...], int | None, list[str]]:
     """The Nơi nhận list; see `parse_recipients`.
     """
     start = find_recipients_line(lines)
@@ -633,41 +778,49 @@ def _parse_recipients(lines: list[str]) -> tuple[tuple[str, ...], int | None, li
         return (), None, []
     vocabulary = header_vocabulary()
     marker = re.compile(vocabulary["recipient_marker_pattern"])
-    drops = vocabulary["recipient_drops"]
+    titles = {fold(t) for t in vocabulary["titles"]}
     entries, last, beside = [], start, []
     first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
-    if first and first[0] not in "-+•–":
+    if first and not _bullet(first):
         beside.append(first)
         first = ""
     candidates = ([first] if first else []) + lines[start + 1:]
     prev = ""
+    seen = 0  # list items read, dropped ones included
     for offset, line in enumerate(candidates):
         if not line:
             continue
-        open_entry = (bool(entries) and not prev.rstrip().endswith((";", ".", ":"))
+        # OCR debris after an entry's ";" ("- Bộ Nội vụ (b/C);, `") does not reopen it.
+        prev_end = re.sub(r"[^\w;.:,)]+$", "", prev.rstrip())
+        closed = prev_end.endswith((";", ".", ":")) or bool(re.search(r";[^\w]*$", prev))
+        open_entry = (bool(entries) and not closed
                       and not _starts_with(line, vocabulary["signer_prefixes"])
-                      and fold(line) not in {fold(t) for t in vocabulary["titles"]})
-        if line[0] not in "-+•–" and not (entries and (line[0].islower() or open_entry)):
+                      and fold(line) not in titles)
+        # An item whose dash OCR lost: a capitalised line closed by ";" after a closed
+        # entry (a lower-case one goes on a sub-list: "TGĐ Cổng TTĐT;" / "các Vụ: KTTH;").
+        lost_bullet = (bool(entries) and closed and line[0].isupper() and line.rstrip().endswith(";")
+                       and not _is_upper(line) and len(line) <= 100)
+        bullet = _bullet(line) > 0 or lost_bullet
+        if not bullet and not (entries and (line[0].islower() or open_entry)):
             break
-        joiner = ", " if prev.rstrip().endswith(",") else " "
+        joiner = ", " if prev_end.endswith(",") else " "
         prev = line
-        if line[0] not in "-+•–":  # the entry above goes on: "Trợ lý TTg," / "QHĐP, KTTH;"
-            last = start + offset + (0 if first else 1)
+        last = start + offset + (0 if first else 1)
+        if not bullet:  # the entry above goes on: "Trợ lý TTg," / "QHĐP, KTTH;"
             entries[-1] = marker.sub("", f"{entries[-1]}{joiner}{_list_entry(line).split(';')[0]}").rstrip(" :.,;")
             continue
-        last = start + offset + (0 if first else 1)
         entry = _list_entry(line)
         # A signature column printed beside the list follows the entry's ";".
         entry, _, side = entry.partition(";")
-        if side.strip():
-            beside.append(side)
+        entry, fragment = _split_signature_fragment(entry)
+        beside += [text for text in (fragment, side) if text.strip()]
         entry = entry.rstrip(" :.,")
         entry = marker.sub("", entry).rstrip(" :.,;")
-        if _starts_with(entry, drops):
-            if _starts_with(entry, drops[-1]):  # "Lưu" closes the list
-                break
-            continue
-        if entry:
+        seen += 1
+        drop = _recipient_drop(entry, seen == 1, has_addressees)
+        if drop == "close":
+            break
+        if drop is None and entry:
             entries.append(entry)
     side_lines = [t for t in (_side_text(b) for b in beside) if t]
     return tuple(entries), last, side_lines
@@ -814,7 +967,8 @@ def extract_header(text: str) -> dict[str, Any]:
         code = issuer_code(symbol)
         issuer = expand_issuer_code(code) if code else None
 
-    recipients, recipients_end, beside = parse_recipients(lines)
+    addressees = parse_addressees(lines)
+    recipients, recipients_end, beside = parse_recipients(lines, bool(addressees))
     signature_at = find_signature(lines, recipients_end)
     signer, signer_title = parse_signer(lines, signature_at) if signature_at is not None else (None, None)
     if beside and signer_title is None:
@@ -822,7 +976,6 @@ def extract_header(text: str) -> dict[str, Any]:
         after = lines[recipients_end + 1:] if recipients_end is not None else []
         side_signer, signer_title = parse_signer(beside + after, 0)
         signer = signer or side_signer
-    addressees = parse_addressees(lines)
 
     return {
         "issuer": issuer,

@@ -80,17 +80,27 @@ def split_agencies(text: str) -> tuple[str, ...]:
     ('Thủ trưởng các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh', 'Trưởng Ban Quản lý Khu kinh tế tỉnh', 'Chủ tịch Ủy ban nhân dân các huyện, thành phố')
     >>> split_agencies("Sở Văn hóa, Thể thao và Du lịch, Sở Y tế")
     ('Sở Văn hóa, Thể thao và Du lịch', 'Sở Y tế')
+    >>> split_agencies("các Sở, ban, ngành, đoàn thể cấp tỉnh, cơ quan ngành dọc đóng trên địa bàn, Ủy ban nhân dân xã, phường")
+    ('các Sở, ban, ngành, đoàn thể cấp tỉnh', 'cơ quan ngành dọc đóng trên địa bàn', 'Ủy ban nhân dân xã, phường')
     >>> split_agencies("Các thành viên Ban Chỉ đạo Cải cách hành chính tỉnh, lãnh đạo các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh")
     ('Các thành viên Ban Chỉ đạo Cải cách hành chính tỉnh', 'lãnh đạo các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh')
     """
     heads = "|".join(re.escape(w) for w in _data()["lowercase_heads"])
+    units = "|".join(re.escape(w) for w in _data()["lowercase_units"])
     parts: list[str] = []
-    pieces = re.split(rf"(\s*[,;]\s+)(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]|(?:{heads})\b)", text)
+    pieces = re.split(rf"(\s*[,;]\s+)(?=[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]|(?:{heads}|{units})\b)", text)
     merged: list[str] = [pieces[0]]
     for sep, piece in zip(pieces[1::2], pieces[2::2]):
         # "Cục Xuất bản, In và Phát hành", "Sở Văn hóa, Thể thao và Du lịch": a capital
-        # that opens no unit continues the name.
-        if starts_with_agency(piece) or re.match(rf"(?:{heads})\b", piece):
+        # that opens no unit continues the name. "..., cơ quan ngành dọc" is a unit of its
+        # own unless the piece before names "cơ quan" too ("Thủ trưởng cơ quan ngang Bộ,
+        # cơ quan thuộc Chính phủ": the office-holder is of both).
+        unit = re.match(rf"({units})\b", piece)
+        if unit and unit.group(1) not in merged[-1]:
+            merged.append(piece)
+        elif unit:
+            merged[-1] += sep + piece
+        elif starts_with_agency(piece) or re.match(rf"(?:{heads})\b", piece):
             merged.append(piece)
         else:
             merged[-1] += sep + piece
@@ -128,7 +138,8 @@ def subject_of(text: str) -> str | None:
     if label:  # "Cơ quan thực hiện: Sở Nội vụ chủ trì, ..."
         body = body[label.end():]
     topic = compile_folded(data["topic_label"]).match(fold(body))
-    if topic and starts_with_agency(body[topic.end():]):  # "Về việc ...: Ủy ban nhân dân Thành phố xử lý"
+    if topic and not starts_with_agency(body) and starts_with_agency(body[topic.end():]):
+        # "Về việc ...: Ủy ban nhân dân Thành phố xử lý"
         body = body[topic.end():]
     offset = len(text) - len(body)
     folded = fold(body)
@@ -199,19 +210,28 @@ def heading_assignees(heading: str) -> tuple[str, ...]:
     return ()
 
 
-def find_assignees(text: str, headings: tuple[str, ...] = ()) -> Assignees:
-    """Assignees of one obligation: its own subject, else the nearest heading that names units.
+def find_assignees(text: str, headings: tuple[str, ...] = (), table_row: bool = False) -> Assignees:
+    """Assignees of one obligation: its own subject, else (in a row of a task table) the
+    unit that opens a cell, the `Cơ quan chủ trì` column, else the nearest heading that
+    names units.
 
     >>> a = find_assignees("Chủ trì, phối hợp với Sở Tài chính, Văn phòng Ủy ban nhân dân tỉnh tham mưu Ủy ban nhân dân tỉnh", ("TỔ CHỨC THỰC HIỆN", "Sở Nội vụ"))
     >>> a.lead, a.support
     ('Sở Nội vụ', ('Sở Tài chính', 'Văn phòng Ủy ban nhân dân tỉnh'))
     >>> find_assignees("Giao Sở Nội vụ chủ trì, theo dõi, đôn đốc việc triển khai chỉ đạo này.").lead
     'Sở Nội vụ'
+    >>> find_assignees("Xây dựng kế hoạch đầu tư công trong phạm vi quản lý Ban Quản lý các khu công nghiệp Sở Tài chính Quý III Năm 2026", table_row=True)
+    Assignees(assignees=('Ban Quản lý các khu công nghiệp',), lead='Ban Quản lý các khu công nghiệp', support=())
     """
     data = _data()
     own = clause_subject(text)
+    lead = None
+    cell = gazetteer.cell_agencies(text) if table_row and not own else []
     if own:
         assignees = split_agencies(own)
+    elif cell:
+        assignees = tuple(normalize_agency(c.text) for c in cell)
+        lead = assignees[0]
     else:
         assignees = ()
         for heading in reversed(headings):
@@ -219,7 +239,6 @@ def find_assignees(text: str, headings: tuple[str, ...] = ()) -> Assignees:
             if assignees:
                 break
     folded = fold(text)
-    lead = None
     m = compile_folded(data["lead_cue"]).search(folded)
     if m and assignees:
         lead = assignees[0]

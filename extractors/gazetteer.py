@@ -16,7 +16,8 @@ Labels: `HEAD` (a word an agency or an office-holder starts with: `Sở`, `Ủy 
 the subject of an assignment: `chủ trì`, `xây dựng`), `RUNIN` (actions that end a name
 even when written with a capital, as in the run-in heading `Cục Điện ảnh Phối hợp với`),
 `NOUN` (`các`, `những`: the next word is a noun), `CONNECT` (`thuộc`, `của`: a capital
-head after it is inside the name), `LEAD`/`SUPPORT`/`REQUEST` (the cue phrases
+head after it is inside the name), `GOVERN` (`về`, `với`, `trình`: a name after it is an
+object, not the doer), `LEAD`/`SUPPORT`/`REQUEST` (the cue phrases
 `chủ trì`, `phối hợp`, `giao`/`đề nghị`/`yêu cầu`).
 
 spaCy is imported at the first call, never at module import, so `dondoc --help` and
@@ -38,7 +39,7 @@ DATA = Path(__file__).parent / "data" / "agencies.yaml"
 # A syllable (with the `&`, `-` or `.` inside abbreviations: TT&TT, KH&ĐT) or one mark.
 _TOKEN = re.compile(r"\w+(?:&\w+)*|[^\w\s]")
 _STOP = set(";:.()[]{}\"“”!?")
-_LABELS = ("HEAD", "NOT_HEAD", "ACTION", "RUNIN", "NOUN", "CONNECT", "LEAD", "SUPPORT", "REQUEST")
+_LABELS = ("HEAD", "NOT_HEAD", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN", "LEAD", "SUPPORT", "REQUEST")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ def pipeline() -> tuple[Any, Any, Any]:
     terms: dict[str, list[str]] = {
         "HEAD": data["head_words"], "NOT_HEAD": data["not_heads"], "ACTION": data["action_words"],
         "RUNIN": data["runin_actions"], "NOUN": data["noun_markers"], "CONNECT": data["name_connectors"],
+        "GOVERN": data["governing_words"],
         "LEAD": data["cues"]["lead"], "SUPPORT": data["cues"]["support"], "REQUEST": data["cues"]["request"],
     }
     marked = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -255,7 +257,36 @@ def find_agencies(text: str) -> list[Span]:
     return spans
 
 
-def preceding_word(text: str, offset: int) -> str:
-    """The token before `offset` ('' at the start): what governs a name found there."""
-    before = _TOKEN.findall(text[:offset])
-    return before[-1] if before else ""
+def cell_agencies(row: str) -> list[Span]:
+    """Agencies that open a cell of a table row read as one line of text.
+
+    A row of "TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian" reaches
+    the extractor as its cells joined by spaces. A unit named inside the task text is
+    governed by a word (`phối hợp Ban ...`, `báo cáo về Sở ...`) or follows a mark; a unit
+    that opens a cell follows the last word of the previous cell directly. Units of one
+    cell are joined by `,`, `;` or `và`; the first group is returned.
+
+    >>> [a.text for a in cell_agencies("Khảo sát nhu cầu trong các khu công nghiệp, cụm công nghiệp Ban Quản lý các khu công nghệ cao và khu công nghiệp Sở Khoa học và Công nghệ, Sở Công Thương Quý IV/2025")]
+    ['Ban Quản lý các khu công nghệ cao và khu công nghiệp']
+    >>> cell_agencies("Báo cáo kết quả về Sở Nội vụ trước ngày 15/12/2025")
+    []
+    """
+    p = _parse(row)
+    starts = {t.start: i for i, t in enumerate(p.tokens)}
+    governed = {e for e in p.matches["GOVERN"].values()} | {e for e in p.matches["CONNECT"].values()} | {
+        e for label in ("LEAD", "SUPPORT", "REQUEST") for e in p.matches[label].values()}
+    group: list[Span] = []
+    for span in find_agencies(row):
+        i = starts[span.start]
+        if group:
+            between = row[group[-1].end:span.start].strip()
+            if between in (",", ";", "và", ", và"):
+                group.append(span)
+                continue
+            break
+        if i == 0 or i in governed:
+            continue
+        previous = p.tokens[i - 1]
+        if previous.text[:1].isalnum() and not previous.text[:1].isupper() or previous.text == ")":
+            group.append(span)
+    return group

@@ -182,7 +182,7 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
 def _block_rows(block: Block, letter: _Letter, in_table: bool) -> list[dict]:
     """Deadline and target rows of each clause of a block; a task row when it has none."""
     review = any(any_match(_structure()["review_headings"], h) for h in block.headings)
-    who: Assignees = find_assignees(block.text, block.headings)
+    who: Assignees = find_assignees(block.text, block.headings, table_row=in_table)
     base = {"section": block.section, "assignees": who.assignees or letter.default_assignees,
             "lead_assignee": who.lead, "support_assignees": who.support}
     rows: list[dict] = []

@@ -27,6 +27,7 @@ from extractors.names import (
     expand_issuer_code,
     fold,
     header_vocabulary,
+    restore_code_marks,
 )
 from extractors.types import issuer_code, letter_type, type_from_symbol, type_names
 
@@ -140,6 +141,8 @@ def parse_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     ('87', '2025/QĐ-UBND', '87/2025/QĐ-UBND')
     >>> parse_number(["Số 650-TB/TU"])
     ('650', 'TB/TU', '650-TB/TU')
+    >>> parse_number(["Số: /QD-UBND"])  # OCR lost the stroke of Đ
+    (None, 'QĐ-UBND', None)
     """
     found = find_number_line(lines)
     if found is None:
@@ -150,7 +153,7 @@ def parse_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     match = NUMBER_SYMBOL.match(rest)
     if not match or not any(c.isalpha() for c in match.group("symbol")):
         return None, None, None
-    symbol = re.sub(r"\s+", "", match.group("symbol")).strip(".,;:")
+    symbol = restore_code_marks(re.sub(r"\s+", "", match.group("symbol")).strip(".,;:"))
     number = match.group("number")
     number = number.strip(".") if number else None
     doc_number = f"{number}{match.group('sep')}{symbol}" if number else None
@@ -271,8 +274,13 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
 # ---------------------------------------------------------------- type and subject
 
 def find_type_line(lines: list[str]) -> tuple[int, str] | None:
-    """(index, canonical type) of the type line (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) in the header."""
+    """(index, canonical type) of the type line (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) in the header.
+
+    >>> find_type_line(["Số: 42/KH-UBND", "KEHOACH", "Phát động phong trào thi đua"])
+    (1, 'Kế hoạch')
+    """
     names = {fold(n): n for n in type_names()}
+    compact = {k.replace(" ", ""): n for k, n in names.items()}
     body = header_vocabulary()["body_cues"]
     indexes = _nonempty_indexes(lines, HEADER_LINES)
     for n, i in enumerate(indexes):
@@ -282,6 +290,9 @@ def find_type_line(lines: list[str]) -> tuple[int, str] | None:
         # A type line stands alone; "quy định." closing a sentence is not one.
         if key in names and (lines[i][:1].isupper() or not lines[i].endswith(".")):
             return i, names[key]
+        # OCR may lose the space of a type line in capitals: "KEHOACH".
+        if _is_upper(lines[i]) and key.replace(" ", "") in compact:
+            return i, compact[key.replace(" ", "")]
         # Older letters: "Nghị định của Chính phủ", "quyết định của bộ trưởng ...".
         of = fold(header_vocabulary()["citation_issuer_cue"])
         head = next((n for n in names if key.startswith(f"{n} {of} ")), None)
@@ -931,6 +942,12 @@ def _doc_type(lines: list[str], symbol: str | None, subject_at: int | None,
     return letter_type() if has_addressees else None
 
 
+def _references(lines: list[str], doc_number: str | None) -> tuple[str, ...]:
+    """The numbers of the documents the letter cites, their symbols' Đ restored."""
+    restored = (restore_code_marks(r) for r in extract_references("\n".join(lines), doc_number))
+    return tuple(dict.fromkeys(r for r in restored if r != doc_number))
+
+
 def extract_header(text: str) -> dict[str, Any]:
     """Return the documents-table header fields found in `text` (keys of DocumentRecord:
     issuer, doc_type, number, symbol, doc_number, issue_date, issue_year, place, subject,
@@ -991,5 +1008,5 @@ def extract_header(text: str) -> dict[str, Any]:
         "recipients": recipients,
         "signer": signer,
         "signer_title": signer_title,
-        "references": extract_references("\n".join(lines), doc_number),
+        "references": _references(lines, doc_number),
     }

@@ -109,6 +109,34 @@ def expand_issuer_code(code: str) -> str | None:
 
 
 @functools.cache
+def _marked_codes() -> dict[str, str]:
+    """Codes written with Đ, by their form without it (`QD` -> `QĐ`)."""
+    from normalizers.diacritics import bare_abbreviations
+
+    data = abbreviations()
+    marked = [str(c) for c in data.get("marked_codes", [])]
+    marked += [str(k) for k in data["agencies"] if "Đ" in str(k)]
+    table = dict(bare_abbreviations())
+    table.update({code.replace("Đ", "D"): code for code in marked})
+    type_codes = {str(c).upper() for t in load_yaml(DATA / "doc_types.yaml")["types"] for c in t["codes"]}
+    return {bare: code for bare, code in table.items() if bare.upper() not in type_codes}
+
+
+def restore_code_marks(symbol: str) -> str:
+    """Give the parts of a ký hiệu their Đ back where OCR lost its stroke.
+
+    >>> restore_code_marks("QD-UBND"), restore_code_marks("2021/QD-UBND"), restore_code_marks("BCD-NC")
+    ('QĐ-UBND', '2021/QĐ-UBND', 'BCĐ-NC')
+    >>> restore_code_marks("KH-UBND"), restore_code_marks("GD&DT-VP"), restore_code_marks("QĐ-UBND")
+    ('KH-UBND', 'GD&ĐT-VP', 'QĐ-UBND')
+    >>> restore_code_marks("36-HD/VPTW"), restore_code_marks("12/DA-UBND")  # Hướng dẫn, Dự án
+    ('36-HD/VPTW', '12/DA-UBND')
+    """
+    table = _marked_codes()
+    return re.sub(r"[^\W\d_][\w&]*", lambda m: table.get(m.group(0), m.group(0)), symbol)
+
+
+@functools.cache
 def _cased_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Phrases whose capitals must survive lower-casing, longest first."""
     vocabulary = header_vocabulary()

@@ -50,6 +50,11 @@ class TooManyPages(DondocError):
     reason = "Tệp có quá nhiều trang. / The file has more pages than the configured limit."
 
 
+class FileTooLarge(DondocError):
+    reason = ("Tệp quá lớn (vượt giới hạn dung lượng); đề nghị tách tệp hoặc quét lại ở 300 dpi. "
+              "/ The file is larger than the configured size limit.")
+
+
 class NoText(DondocError):
     reason = ("Không tìm thấy chữ trong tệp (trang trắng hoặc ảnh không đọc được). "
               "/ No text could be found in the file.")

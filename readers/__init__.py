@@ -106,7 +106,7 @@ def read(path: Path, source_path: str, settings: Settings, doc_id: str | None = 
     """The read stage: sniff, read, then OCR the pages that have no usable text."""
     size_mb = path.stat().st_size / 1e6
     if size_mb > settings.max_file_mb:
-        raise errors.TooManyPages(f"{size_mb:.0f} MB is over max_file_mb={settings.max_file_mb}",
+        raise errors.FileTooLarge(f"{size_mb:.0f} MB is over max_file_mb={settings.max_file_mb}",
                                   path=str(path))
     fmt = sniff_format(path)
     doc_id = doc_id or file_digest(path)

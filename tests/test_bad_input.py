@@ -82,3 +82,18 @@ def test_a_bad_file_is_retried_only_when_its_bytes_change(inbox: Path, tmp_path:
     third = pd.read_parquet(out / "errors.parquet")
     assert "empty.pdf" not in set(third["source_path"])
     assert "empty.pdf" in set(pd.read_parquet(out / "documents.parquet")["source_path"])
+
+
+def test_a_file_over_the_size_limit_is_put_aside_as_too_large_not_as_too_many_pages(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from dondoc.errors import FileTooLarge
+    from dondoc.settings import Settings
+    from readers import read
+
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(SEED.read_bytes())
+    tiny_limit = replace(Settings(), max_file_mb=letter.stat().st_size / 2e6)
+    with pytest.raises(FileTooLarge, match="max_file_mb"):
+        read(letter, letter.name, tiny_limit)
+    assert read(letter, letter.name, Settings()).pages  # the same file under the default limit

@@ -306,9 +306,29 @@ def find_type_line(lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
+def _subject_cues() -> list[str]:
+    vocabulary = header_vocabulary()
+    return list(vocabulary["subject_cues"]) + list(vocabulary.get("subject_cue_ocr", []))
+
+
+def _strip_subject_cue(subject: str) -> str:
+    """The subject without its `V/v` / `Về việc` (as written or as OCR read it).
+
+    >>> _strip_subject_cue("V/v triển khai"), _strip_subject_cue("Vlv: triển khai"), _strip_subject_cue("Ve viec thi dua")
+    ('triển khai', 'triển khai', 'thi dua')
+    """
+    folded = fold(subject)
+    for cue in sorted((fold(c) for c in _subject_cues()), key=len, reverse=True):
+        pattern = r"\s+".join(re.escape(w) for w in cue.split()).replace("/", r"\s*/\s*")
+        match = re.match(rf"(?:{pattern})(?!\w)\s*:?\s*", folded)
+        if match:
+            return subject[match.end():]
+    return subject
+
+
 def find_subject_line(lines: list[str]) -> int | None:
     """Index of the `V/v` (or `Về việc`) line in the header."""
-    cues = header_vocabulary()["subject_cues"]
+    cues = _subject_cues()
     for i in _nonempty_indexes(lines, HEADER_LINES):
         if _starts_with(lines[i], cues):
             return i
@@ -367,14 +387,14 @@ def read_subject(lines: list[str], start: int, after_type_line: bool = False) ->
         # Under a type line, a line in capitals is the subject even when it opens with
         # words a body may open with ("TRIỂN KHAI THỰC HIỆN ...").
         if not taken and _ends_subject(line, subject_upper) and not _starts_with(
-                line, header_vocabulary()["subject_cues"]) and not (after_type_line and subject_upper):
+                line, _subject_cues()) and not (after_type_line and subject_upper):
             return None
         taken.append(line)
         blank_before = False
         if len(taken) == 8:
             break
     subject = " ".join(taken)
-    subject = re.sub(r"^(?:v\s*/\s*v|về việc)\s*:?\s*", "", subject, flags=re.IGNORECASE)
+    subject = _strip_subject_cue(subject)
     subject = subject.strip(" .;:")
     if subject_upper:
         subject = case_sentence(subject)
@@ -602,9 +622,14 @@ def parse_addressees(lines: list[str]) -> tuple[str, ...]:
     ('Các phòng, đơn vị thuộc Sở',)
     >>> parse_addressees(["Kính gửi:", "", "- Công an tỉnh;", "- Cục Thuế tỉnh.", "", "Để kịp thời"])
     ('Công an tỉnh', 'Cục Thuế tỉnh')
+    >>> parse_addressees(["Kinh gừl:", "- Công an tỉnh;", "~ Cục Thuế tỉnh."])
+    ('Công an tỉnh', 'Cục Thuế tỉnh')
     """
     cue = header_vocabulary()["addressee_cue"]
-    start = next((i for i in _nonempty_indexes(lines, HEADER_LINES + 20) if _starts_with(lines[i], cue)), None)
+    indexes = _nonempty_indexes(lines, HEADER_LINES + 20)
+    start = next((i for i in indexes if _starts_with(lines[i], cue)), None)
+    if start is None:  # "Kinh gừl:" over a list: one word misread by OCR
+        start = next((i for i in indexes if _fuzzy_label(lines, i, cue, foot=False)), None)
     if start is None:
         return ()
     first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
@@ -641,12 +666,13 @@ def _closes_body(lines: list[str], index: int) -> bool:
     return False
 
 
-def _fuzzy_label(lines: list[str], index: int, cue: str) -> bool:
+def _fuzzy_label(lines: list[str], index: int, cue: str, foot: bool = True) -> bool:
     """Is `lines[index]` the label `cue` with one word misread by OCR, opening a list?
 
     The other words are right, the misread word is about as long as its cue word
     and within a few edits of it (any edits right after the body's closing `./.`),
-    a colon closes the label, and the next two lines are list items.
+    a colon closes the label, and the next two lines are list items. `foot`: the
+    label belongs under the body (so may follow its `./.`).
 
     >>> _fuzzy_label(["Nội nhøn: TM. ỦY BAN NHÂN DÂN", "- Bộ Nội vụ;", "- Cục Thuế tỉnh;"], 0, "nơi nhận")
     True
@@ -674,7 +700,7 @@ def _fuzzy_label(lines: list[str], index: int, cue: str) -> bool:
     if abs(len(got) - len(want)) > 1 or not got.isalpha():
         return False
     edits = header_vocabulary()["ocr_tolerance"]["label_word_edits"]
-    if Levenshtein.distance(got, want) > edits and not _closes_body(lines, index):
+    if Levenshtein.distance(got, want) > edits and not (foot and _closes_body(lines, index)):
         return False
     following = [line for line in lines[index + 1: index + 8] if line][:2]
     return len(following) == 2 and all(_bullet(line) for line in following)
@@ -692,7 +718,7 @@ def find_recipients_line(lines: list[str]) -> int | None:
 def _side_text(text: str) -> str | None:
     """Signature-column text printed beside a recipient line, without OCR debris."""
     text = re.sub(r"^[^\w]*(?:\d+\s+)?", "", text.strip()).strip(" ,.'’`")
-    return text if text and _is_upper(text) else None
+    return text if text and (_is_upper(text) or _name_in(text)) else None
 
 
 def _split_signature_fragment(entry: str) -> tuple[str, str]:
@@ -798,6 +824,23 @@ def _parse_recipients(lines: list[str], has_addressees: bool = False,
     candidates = ([first] if first else []) + lines[start + 1:]
     prev = ""
     seen = 0  # list items read, dropped ones included
+    dangling = False  # a dash alone on its line: its text is on the next one
+
+    def take(entry: str) -> str | None:
+        """Add one item's text; `close` when it is the `Lưu` that ends the list."""
+        nonlocal seen
+        entry, fragment = _split_signature_fragment(entry)
+        if fragment:
+            beside.append(fragment)
+        entry = marker.sub("", entry.rstrip(" :.,")).rstrip(" :.,;")
+        if not entry:
+            return None
+        seen += 1
+        drop = _recipient_drop(entry, seen == 1, has_addressees)
+        if drop is None:
+            entries.append(entry)
+        return drop
+
     for offset, line in enumerate(candidates):
         if not line:
             continue
@@ -809,10 +852,19 @@ def _parse_recipients(lines: list[str], has_addressees: bool = False,
                       and fold(line) not in titles)
         # An item whose dash OCR lost: a capitalised line closed by ";" after a closed
         # entry (a lower-case one goes on a sub-list: "TGĐ Cổng TTĐT;" / "các Vụ: KTTH;").
-        lost_bullet = (bool(entries) and closed and line[0].isupper() and line.rstrip().endswith(";")
+        lost_bullet = (bool(entries) and re.search(r"[;:][^\w]*$", prev) is not None and line[0].isupper()
+                       and line.rstrip().endswith(";")
                        and not _is_upper(line) and len(line) <= 100)
-        bullet = _bullet(line) > 0 or lost_bullet
-        if not bullet and not (entries and (line[0].islower() or open_entry)):
+        bullet = _bullet(line) > 0 or lost_bullet or dangling
+        following = next((c for c in candidates[offset + 1:] if c), "")
+        # A line between two items goes on the item above ("... TP." / "Hồ Chí Minh);").
+        between = bool(entries) and _bullet(following) > 0 and not _is_upper(line)
+        if not bullet and not (entries and (line[0].islower() or open_entry or between)):
+            # A signature-column line read between two items ("- Bộ Nội vụ;" /
+            # "TM. ỦY BAN NHÂN DÂN" / "- Thường trực Tỉnh ủy;") is set aside.
+            if len(line) <= 60 and _is_upper(line) and _bullet(following):
+                beside.append(line)
+                continue
             break
         joiner = ", " if prev_end.endswith(",") else " "
         prev = line
@@ -820,19 +872,17 @@ def _parse_recipients(lines: list[str], has_addressees: bool = False,
         if not bullet:  # the entry above goes on: "Trợ lý TTg," / "QHĐP, KTTH;"
             entries[-1] = marker.sub("", f"{entries[-1]}{joiner}{_list_entry(line).split(';')[0]}").rstrip(" :.,;")
             continue
-        entry = _list_entry(line)
-        # A signature column printed beside the list follows the entry's ";".
-        entry, _, side = entry.partition(";")
-        entry, fragment = _split_signature_fragment(entry)
-        beside += [text for text in (fragment, side) if text.strip()]
-        entry = entry.rstrip(" :.,")
-        entry = marker.sub("", entry).rstrip(" :.,;")
-        seen += 1
-        drop = _recipient_drop(entry, seen == 1, has_addressees)
-        if drop == "close":
+        dangling = not _list_entry(line) and _bullet(line) > 0
+        # After the entry's ";": the signature column printed beside the list, or
+        # the next item when OCR ran two onto one line ("- Bộ Nội vụ; - Công an tỉnh;").
+        entry, *sides = _list_entry(line).split(";")
+        if take(entry) == "close":
             break
-        if drop is None and entry:
-            entries.append(entry)
+        for side in sides:
+            if _bullet(side.strip()) and not _is_upper(side) and take(_list_entry(side.strip())) == "close":
+                break
+            if side.strip() and (not _bullet(side.strip()) or _is_upper(side)):
+                beside.append(side)
     side_lines = [t for t in (_side_text(b) for b in beside) if t]
     return tuple(entries), last, side_lines
 
@@ -847,6 +897,22 @@ def _is_name(line: str) -> bool:
     if not all(w[0].isupper() and w[1:].islower() for w in words if w[1:]):
         return False
     return fold(line) not in {fold(t) for t in header_vocabulary()["titles"]}
+
+
+def _name_in(line: str) -> str | None:
+    """The person's name on a signature line, without stamp and signature debris
+    OCR reads around it (`Ấ Lê Ngọc Tuấn`, `Lê Ngọc Tuấn ,`).
+
+    >>> _name_in("Ấ Lê Ngọc Tuấn"), _name_in("Nguyễn Văn A"), _name_in("CHỦ TỊCH")
+    ('Lê Ngọc Tuấn', 'Nguyễn Văn A', None)
+    """
+    words = line.split()
+    while words and (not any(c.isalpha() for c in words[-1])):
+        words.pop()
+    while len(words) > 2 and (len(words[0]) == 1 or not any(c.isalpha() for c in words[0])):
+        words.pop(0)
+    name = " ".join(words)
+    return name if _is_name(name) else None
 
 
 def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
@@ -897,7 +963,7 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
                        if fold(title_line).endswith(" " + t)
                        and not any(fold(title_line).startswith(u) for u in titles)), None)
         title = case_title(title_line[len(title_line) - len(ending):] if ending else title_line)
-    names = [line for line in block[title_at + 1:] if _is_name(line)]
+    names = [name for name in map(_name_in, block[title_at + 1:]) if name]
     return (names[-1] if names else None), title
 
 

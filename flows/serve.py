@@ -127,8 +127,10 @@ def serve_deployments(inbox: Path, settings: Settings, cron: str = "0 2 * * *",
 def prefect_api(api_url: str):
     from prefect.settings import PREFECT_API_URL, PREFECT_RUNNER_POLL_FREQUENCY, temporary_settings
 
+    # The user's PREFECT_RUNNER_POLL_FREQUENCY, when set, wins here as in the subprocesses.
+    poll_seconds = int(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY", RUNNER_POLL_SECONDS))
     return temporary_settings(updates={PREFECT_API_URL: api_url,
-                                       PREFECT_RUNNER_POLL_FREQUENCY: int(RUNNER_POLL_SECONDS)})
+                                       PREFECT_RUNNER_POLL_FREQUENCY: poll_seconds})
 
 
 def trigger_ingest(inbox: Path, settings: Settings, unsettled: set[str], settle_seconds: float,

@@ -1,26 +1,32 @@
 """Turn Tesseract's word table (`tsv` output) into page text in reading order.
 
-An NĐ 30 letter is not one column: its header is two (agency | national motto,
-number | place and date) and so is its foot (`Nơi nhận` | signature). Reading
-line by line across the page would interleave them ("Số: 12/UBND Kon Tum,
-ngày ..."), so text is assembled from blocks: a line with a wide gap is cut in
-two, blocks that sit side by side are read left column first, each block whole,
-and blocks keep their line breaks.
+The reading order itself (header and foot columns read left block first, each
+block whole, line breaks kept) is `readers.columns`, shared with the PDF
+reader; this module reads the tsv, drops specks, and mends what OCR alone gets
+wrong at the start of a list line.
 """
 from __future__ import annotations
 
 import csv
 import io
+import statistics
 from dataclasses import dataclass
 
-# A gap between two words wider than this many line heights separates columns
-# (justified body text stretches spaces to about one line height at most).
-COLUMN_GAP_LINE_HEIGHTS = 2.5
-# A line with no two-letter word is kept only when read with at least this confidence.
+from readers.columns import Block, Box, Line, page_blocks
+
+# A line with no two-letter word is kept only when read with at least this confidence...
 SPECK_CONFIDENCE = 80.0
-# Lines of one block are closer than this many (median) line heights; the
-# space between the agency name and `Số:`, or before `Nơi nhận`, is wider.
-BLOCK_GAP_LINE_HEIGHTS = 0.6
+# ... and when some mark on it is at least this share of the page's median word
+# height: the circumflex Tesseract cuts off a bold `Lê` or `Tuấn` in a signature
+# block ("ấ", read with 90 % confidence) is a quarter of a word's height.
+SPECK_HEIGHT_SHARE = 0.4
+# Glyphs Tesseract prints for a list dash at the start of a line (`~ Bảo hiểm xã
+# hội tỉnh;` where the page has `- Bảo hiểm ...`; also em/en dashes, minus, `=`,
+# `«`, `_`, `¬`, curly quotes). Such a lone glyph becomes `- ` only when a
+# neighbouring line of the same block is a `- ` item and none is another kind of
+# item. `+`, `*` and `•` are bullets of their own (sub-items) and never change.
+DASH_LOOKALIKES = frozenset("~—–‒―−‐‑=«»_¬“”")
+OTHER_BULLETS = frozenset("+*•")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,57 +49,8 @@ class Word:
     def bottom(self) -> int:
         return self.top + self.height
 
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    words: tuple[Word, ...]
-
-    @property
-    def left(self) -> int:
-        return min(w.left for w in self.words)
-
-    @property
-    def right(self) -> int:
-        return max(w.right for w in self.words)
-
-    @property
-    def top(self) -> int:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> int:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """Lines read together: one Tesseract paragraph, or one side of it."""
-
-    lines: tuple[Line, ...]
-
-    @property
-    def left(self) -> int:
-        return min(line.left for line in self.lines)
-
-    @property
-    def right(self) -> int:
-        return max(line.right for line in self.lines)
-
-    @property
-    def top(self) -> int:
-        return min(line.top for line in self.lines)
-
-    @property
-    def bottom(self) -> int:
-        return max(line.bottom for line in self.lines)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+    def box(self) -> Box:
+        return Box(self.text, self.left, self.top, self.right, self.bottom, self.confidence)
 
 
 def parse_tsv(tsv: str) -> list[Word]:
@@ -123,113 +80,77 @@ def mean_confidence(words: list[Word]) -> float | None:
     return round(sum(scores) / len(scores), 2) if scores else None
 
 
-def group_lines(words: list[Word]) -> dict[tuple[int, int], list[Line]]:
-    """Lines of each Tesseract paragraph, keyed by (block, paragraph), in order."""
-    lines: dict[tuple[int, int, int], list[Word]] = {}
+def tesseract_lines(words: list[Word]) -> list[Line]:
+    """Tesseract's text lines (block, paragraph, line), words left to right."""
+    lines: dict[tuple[int, int, int], list[Box]] = {}
     for word in words:
-        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
-    paragraphs: dict[tuple[int, int], list[Line]] = {}
-    for (block, paragraph, _), line_words in lines.items():
-        paragraphs.setdefault((block, paragraph), []).append(Line(tuple(line_words)))
-    return paragraphs
+        lines.setdefault((word.block, word.paragraph, word.line), []).append(word.box())
+    return [Line(tuple(sorted(boxes, key=lambda b: b.left))) for boxes in lines.values()]
 
 
-def split_at_column_gaps(line: Line) -> list[Line]:
-    """Cut a line where one gap is too wide to be a space: two columns on one row.
+def is_speck_line(line: Line, word_height: float = 0.0) -> bool:
+    """A line of loose marks: no word with two letters or digits, and read with
+    low confidence or far smaller than a word (`word_height`, the page's median).
 
-    A justified line with a long unbreakable word (a URL) stretches all its
-    spaces alike; a column gap is one gap far wider than the line's others.
-    """
-    height = max(1, line.bottom - line.top)
-    gaps = [word.left - before.right for before, word in zip(line.words, line.words[1:])]
-    if not gaps:
-        return [line]
-    typical = sorted(gaps)[(len(gaps) - 1) // 2]  # lower median: one outsized gap never counts
-    pieces: list[list[Word]] = [[line.words[0]]]
-    for gap, word in zip(gaps, line.words[1:]):
-        if gap > COLUMN_GAP_LINE_HEIGHTS * height and (len(gaps) == 1 or gap > 3 * max(typical, 1)):
-            pieces.append([])
-        pieces[-1].append(word)
-    return [Line(tuple(p)) for p in pieces]
+    Tesseract sometimes cuts the stacked marks of bold capitals (`ỦY`, `DÂN`),
+    a signature's accents or a stamp's grain into a line of their own ("ˆ",
+    "Í Á", "ấ"); they carry no text.
 
-
-def is_speck_line(line: Line) -> bool:
-    """A line of loose marks: no word with two letters or digits, read with low confidence.
-
-    Tesseract sometimes cuts the stacked marks of bold capitals (`ỦY`, `DÂN`)
-    or a stamp's grain into a line of their own ("ˆ", "Í Á"); they carry no text.
-
-    >>> is_speck_line(Line((Word("ˆ", 0, 0, 9, 9, 40.0, 1, 1, 1),)))
+    >>> is_speck_line(Line((Box("ˆ", 0, 0, 9, 9, 40.0),)))
     True
-    >>> is_speck_line(Line((Word("2.", 0, 0, 9, 9, 40.0, 1, 1, 1), Word("Sở", 20, 0, 9, 9, 40.0, 1, 1, 1))))
+    >>> is_speck_line(Line((Box("ấ", 0, 0, 20, 11, 90.0),)), word_height=40)
+    True
+    >>> is_speck_line(Line((Box("2.", 0, 0, 9, 9, 40.0), Box("Sở", 20, 0, 29, 9, 40.0))))
     False
     """
-    if any(sum(ch.isalnum() for ch in word.text) >= 2 for word in line.words):
+    if any(sum(ch.isalnum() for ch in box.text) >= 2 for box in line.boxes):
         return False
-    return sum(word.confidence for word in line.words) / len(line.words) < SPECK_CONFIDENCE
+    if all(box.height < SPECK_HEIGHT_SHARE * word_height for box in line.boxes):
+        return True
+    return sum(box.confidence for box in line.boxes) / len(line.boxes) < SPECK_CONFIDENCE
 
 
-def column_blocks(lines: list[Line]) -> list[Block]:
-    """Stack lines into blocks: a line joins the block just above it in the same
-    column (overlapping horizontally) when the gap between them is less than
-    BLOCK_GAP_LINE_HEIGHTS; otherwise it starts a new block.
+def list_mark(line: str) -> str | None:
+    """The bullet a list line starts with (`-`, `+`, a dash look-alike), if any."""
+    head, _, rest = line.partition(" ")
+    if len(head) == 1 and rest.strip() and (head == "-" or head in OTHER_BULLETS or head in DASH_LOOKALIKES):
+        return head
+    if len(line) > 1 and line[0] == "-" and line[1].isalpha():  # "-Lưu: VT"
+        return "-"
+    return None
 
-    Lines, not Tesseract's paragraphs, are the unit because Tesseract often
-    puts the second agency line and `Số:` in one paragraph with the motto
-    beside them.
+
+def mend_list_dashes(lines: list[str]) -> list[str]:
+    """A lone dash look-alike starting a line becomes `- ` when the lines around it
+    in the block are `- ` items (and none is a `+`/`*` sub-item).
+
+    >>> mend_list_dashes(["Nơi nhận:", "~ Như trên;", "- Sở Nội vụ;", "— Lưu: VT."])
+    ['Nơi nhận:', '- Như trên;', '- Sở Nội vụ;', '- Lưu: VT.']
+    >>> mend_list_dashes(["- Văn phòng:", "~ CVP;", "+ Trung tâm;"])
+    ['- Văn phòng:', '~ CVP;', '+ Trung tâm;']
+    >>> mend_list_dashes(["a = b", "= 5"])
+    ['a = b', '= 5']
     """
-    ordered = sorted(lines, key=lambda line: (line.top, line.left))
-    if not ordered:
-        return []
-    heights = sorted(line.bottom - line.top for line in ordered)
-    max_gap = BLOCK_GAP_LINE_HEIGHTS * heights[len(heights) // 2]
-    stacks: list[list[Line]] = []
-    for line in ordered:
-        candidates = [stack for stack in stacks
-                      if overlaps(line.left, line.right, stack[-1].left, stack[-1].right)
-                      and line.top - stack[-1].bottom < max_gap]
-        if candidates:
-            min(candidates, key=lambda stack: line.top - stack[-1].bottom).append(line)
-        else:
-            stacks.append([line])
-    return [Block(tuple(stack)) for stack in stacks]
+    lines = list(lines)
+    changed = True
+    while changed:  # "- a" "~ b" "~ c" "- d": each mended line vouches for the next
+        changed = False
+        for i, line in enumerate(lines):
+            mark = list_mark(line)
+            if mark not in DASH_LOOKALIKES:
+                continue
+            around = {list_mark(lines[j]) for j in (i - 1, i + 1) if 0 <= j < len(lines)}
+            if "-" in around and not around & OTHER_BULLETS:
+                lines[i] = "- " + line[2:].lstrip()
+                changed = True
+    return lines
 
 
-def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
-    return min(a_end, b_end) > max(a_start, b_start)
-
-
-def reading_order(blocks: list[Block]) -> list[Block]:
-    """Blocks in reading order: bands top to bottom, columns left to right in a band.
-
-    A band is a run of blocks that overlap vertically (the two header columns,
-    `Nơi nhận` beside the signature); inside it each column is read top to
-    bottom before the next column starts.
-    """
-    ordered: list[Block] = []
-    remaining = sorted(blocks, key=lambda b: b.top)
-    while remaining:
-        band = [remaining.pop(0)]
-        band_bottom = band[0].bottom
-        while remaining and remaining[0].top < band_bottom:
-            block = remaining.pop(0)
-            band.append(block)
-            band_bottom = max(band_bottom, block.bottom)
-        ordered.extend(order_columns(band))
-    return ordered
-
-
-def order_columns(band: list[Block]) -> list[Block]:
-    """Group a band's blocks into columns (horizontal overlap), left column first."""
-    columns: list[list[Block]] = []
-    for block in sorted(band, key=lambda b: b.left):
-        for column in columns:
-            if any(overlaps(block.left, block.right, other.left, other.right) for other in column):
-                column.append(block)
-                break
-        else:
-            columns.append([block])
-    return [block for column in columns for block in sorted(column, key=lambda b: b.top)]
+def ocr_blocks(words: list[Word]) -> list[Block]:
+    """The page's blocks in reading order, specks dropped."""
+    heights = [w.height for w in words if sum(ch.isalnum() for ch in w.text) >= 2]
+    word_height = statistics.median(heights) if heights else 0.0
+    return page_blocks(tesseract_lines(words), keep=lambda piece: not is_speck_line(piece, word_height))
 
 
 def page_text(words: list[Word]) -> str:
@@ -248,7 +169,5 @@ def page_text(words: list[Word]) -> str:
     <BLANKLINE>
     Kon Tum, ngày 5
     """
-    lines = [piece for paragraph in group_lines(words).values()
-             for line in paragraph for piece in split_at_column_gaps(line) if not is_speck_line(piece)]
-    blocks = column_blocks(lines)
-    return "\n\n".join(block.text for block in reading_order(blocks))
+    return "\n\n".join("\n".join(mend_list_dashes([line.text for line in block.lines]))
+                       for block in ocr_blocks(words))

@@ -9,8 +9,6 @@ interleaved line by line.
 """
 from __future__ import annotations
 
-import statistics
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -19,22 +17,14 @@ import pypdfium2.raw as pdfium_raw
 from dondoc import errors
 from dondoc.models import Page, Source, TextRun
 from dondoc.settings import Settings
+from readers.columns import Box, Line, group_rows, page_blocks
 
 # A page needs at least this many letters to count as having a text layer.
 MIN_LETTERS_PER_PAGE = 20
 # Share of replacement/private-use characters above which a text layer is garbage.
 MAX_GARBAGE_SHARE = 0.10
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of text on one line, with its box in PDF points (origin bottom-left)."""
-
-    left: float
-    bottom: float
-    right: float
-    top: float
-    text: str
+# Two text runs of a line further apart than this (PDF points) have a space between them.
+RUN_JOIN_GAP = 1.0
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -95,9 +85,11 @@ def text_layer_usable(text: str) -> bool:
 
 
 def page_text(page: pdfium.PdfPage) -> str:
+    """The page's text layer in reading order (`readers.columns`), one line per printed line."""
+    height = page.get_height()
     textpage = page.get_textpage()
     try:
-        segments = []
+        boxes = []
         for i in range(textpage.count_rects()):
             left, bottom, right, top = textpage.get_rect(i)
             text = textpage.get_text_bounded(left, bottom, right, top)
@@ -105,79 +97,23 @@ def page_text(page: pdfium.PdfPage) -> str:
             # (`42/KH\x02` / `UBND`): it is a real hyphen in document symbols.
             text = text.replace("\x02", "-").replace("\r", "").replace("\n", " ").strip()
             if text:
-                segments.append(Segment(left, bottom, right, top, text))
+                # PDF points from the bottom of the page -> from the top, as on a scan.
+                boxes.append(Box(text, left, height - top, right, height - bottom))
     finally:
         textpage.close()
-    width = page.get_width()
-    return "\n".join(reading_order(group_lines(segments), width))
+    blocks = page_blocks(group_rows(boxes))
+    return "\n".join(join_runs(line) for block in blocks for line in block.lines)
 
 
-def group_lines(segments: list[Segment]) -> list[list[Segment]]:
-    """Group segments into lines (vertical overlap), top to bottom, left to right."""
-    lines: list[list[Segment]] = []
-    for seg in sorted(segments, key=lambda s: (-s.top, s.left)):
-        for line in lines:
-            ref = line[0]
-            overlap = min(ref.top, seg.top) - max(ref.bottom, seg.bottom)
-            if overlap > 0.5 * min(ref.top - ref.bottom, seg.top - seg.bottom):
-                line.append(seg)
-                break
-        else:
-            lines.append([seg])
-    for line in lines:
-        line.sort(key=lambda s: s.left)
-    lines.sort(key=lambda line: -max(s.top for s in line))
-    return lines
+def join_runs(line: Line) -> str:
+    """A line's text runs joined, a space only where the runs do not touch: pdfium
+    cuts a run where the font changes, which may be inside a word.
 
-
-def classify_line(line: list[Segment], page_width: float) -> tuple[str, list[Segment], list[Segment]]:
-    """Say whether a line is `full` width, `left` or `right` of the middle, or `split`
-    in two columns at a wide gap that crosses the middle; return its left and right parts."""
-    heights = [s.top - s.bottom for s in line]
-    min_gap = 2.5 * statistics.median(heights)
-    middle = page_width / 2
-    margin = page_width * 0.1
-    for i in range(1, len(line)):
-        gap_left, gap_right = line[i - 1].right, line[i].left
-        if gap_right - gap_left >= min_gap and gap_left - margin <= middle <= gap_right + margin:
-            return "split", line[:i], line[i:]
-    if line[0].left > middle - page_width * 0.05:
-        return "right", [], line
-    if line[-1].right < middle + page_width * 0.05:
-        return "left", line, []
-    return "full", line, []
-
-
-def reading_order(lines: list[list[Segment]], page_width: float) -> list[str]:
-    """Emit lines; a run of column lines is read as its left block, then its right block.
-
-    A run starts at a line split in two columns and goes on over lines that sit
-    in one half of the page; a full-width line ends it.
+    >>> join_runs(Line((Box("Số:", 0, 0, 20, 12), Box("12/UBND", 24, 0, 70, 12), Box("-NC", 70.5, 0, 90, 12))))
+    'Số: 12/UBND-NC'
     """
-    out: list[str] = []
-    left_block: list[str] = []
-    right_block: list[str] = []
-    in_columns = False
-    for line in lines:
-        kind, left, right = classify_line(line, page_width)
-        if kind == "full" or (kind == "left" and not in_columns):
-            out.extend(left_block + right_block)
-            left_block, right_block, in_columns = [], [], False
-            out.append(_join(left))
-            continue
-        in_columns = in_columns or kind == "split" or kind == "right"
-        if left:
-            left_block.append(_join(left))
-        if right:
-            right_block.append(_join(right))
-    out.extend(left_block + right_block)
-    return out
-
-
-def _join(segments: list[Segment]) -> str:
-    parts = [segments[0].text]
-    for prev, seg in zip(segments, segments[1:]):
-        gap = seg.left - prev.right
-        parts.append(" " if gap > 1.0 else "")
-        parts.append(seg.text)
+    parts = [line.boxes[0].text]
+    for before, box in zip(line.boxes, line.boxes[1:]):
+        parts.append(" " if box.left - before.right > RUN_JOIN_GAP else "")
+        parts.append(box.text)
     return "".join(parts)

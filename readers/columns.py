@@ -38,6 +38,9 @@ BLOCK_GAP_LINE_HEIGHTS = 0.6
 # block, while a paragraph break, wider than the lines' own spacing, still ends one.
 RHYTHM_TOLERANCE = 1.3
 RHYTHM_MAX_LINE_HEIGHTS = 2.0
+# OCR line boxes grow and shrink with accents and descenders (`Ủ`, `g`): the
+# rhythm allows this much more, in line heights.
+RHYTHM_SLACK_LINE_HEIGHTS = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +228,7 @@ def is_block_break(gaps: list[float], i: int, height: float) -> bool:
         return True
     neighbours = [g for g in (gaps[i - 1] if i > 0 else None, gaps[i + 1] if i + 1 < len(gaps) else None)
                   if g is not None]
-    return not neighbours or gap > RHYTHM_TOLERANCE * min(neighbours)
+    return not neighbours or gap > RHYTHM_TOLERANCE * min(neighbours) + RHYTHM_SLACK_LINE_HEIGHTS * height
 
 
 def reading_order(blocks: list[Block]) -> list[Block]:

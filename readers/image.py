@@ -3,7 +3,7 @@ Source whose pages all await OCR.
 
 `read_image` only checks the file and counts its pages; it does not OCR. The
 dispatcher then calls `readers.ocr.ocr_source`, as it does for a scanned PDF,
-which takes each frame back out with `write_frame`.
+which takes each frame back out with `read_frame`.
 
 Sizes are checked from the header before any pixel is decoded (a 30 kB PNG can
 claim 50 000 x 50 000 pixels: a decompression bomb).
@@ -13,6 +13,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import cv2
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dondoc.errors import CorruptFile, ImageTooLarge, TooManyPages
@@ -89,13 +91,21 @@ def frame_dpi(image: Image.Image) -> float:
     return max(image.width, image.height) / A4_LONG_SIDE_IN
 
 
-def write_frame(path: Path, number: int, out_path: Path) -> tuple[Path, float]:
-    """Write frame `number` (1-based) as PNG, upright per its EXIF tag, with its dpi."""
+def read_frame(path: Path, number: int) -> tuple[np.ndarray, float]:
+    """Frame `number` (1-based), upright per its EXIF tag, as a greyscale uint8 array, with its dpi.
+
+    The same pixels OpenCV would read from the frame saved as PNG (1-bit frames
+    as 0/255, colour through OpenCV's own grey conversion), without the PNG.
+    """
     with open_image(path) as image:
         image.seek(number - 1)
         dpi = frame_dpi(image)
         upright = ImageOps.exif_transpose(image)
         if upright.mode not in ("1", "L", "RGB"):
             upright = upright.convert("RGB" if "A" in upright.mode or upright.mode == "P" else "L")
-        upright.save(out_path, format="PNG", compress_level=1)  # a work file: speed over size
-    return out_path, dpi
+        pixels = np.asarray(upright)
+    if pixels.dtype == bool:  # mode "1"
+        return np.where(pixels, np.uint8(255), np.uint8(0)), dpi
+    if pixels.ndim == 3:
+        return cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dpi
+    return np.ascontiguousarray(pixels, dtype=np.uint8), dpi

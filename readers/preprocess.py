@@ -40,6 +40,14 @@ BILEVEL_SHARE = 0.995
 # Grain (noise_level) above which the median filter helps: office copies measure
 # 2.7-2.9, phone photos 1.0-1.2 (there the filter blurs diacritics instead).
 NOISY = 2.0
+# Page statistics (share of black/white pixels, paper grain) are taken on every
+# 4th row and column: 1/16 of the pixels, the same figure to 0.1 %.
+SAMPLE_STEP = 4
+# Interpolation of the deskew rotation and the photo unwarp. Cubic is the
+# costliest step left (60 ms a page), but bilinear read worse on the dev set:
+# rotation office 99.66 -> 99.63 %, fax 99.51 -> 99.46 %; unwarp photo 99.74 -> 99.69 %.
+ROTATE_INTERPOLATION = cv2.INTER_CUBIC
+WARP_INTERPOLATION = cv2.INTER_CUBIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +128,7 @@ def correct_perspective(grey: np.ndarray) -> tuple[np.ndarray, bool]:
     height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
-    flat = cv2.warpPerspective(grey, matrix, (width, height), flags=cv2.INTER_CUBIC,
+    flat = cv2.warpPerspective(grey, matrix, (width, height), flags=WARP_INTERPOLATION,
                                borderMode=cv2.BORDER_REPLICATE)
     return flat, True
 
@@ -134,10 +142,10 @@ def flatten_illumination(grey: np.ndarray) -> np.ndarray:
     height, width = grey.shape
     small = cv2.resize(grey, (max(1, width // 4), max(1, height // 4)), interpolation=cv2.INTER_AREA)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    background = cv2.medianBlur(background, 9)
+    background = np.maximum(cv2.medianBlur(background, 9), 1)  # never divide by 0
     background = cv2.resize(background, (width, height), interpolation=cv2.INTER_LINEAR)
-    flat = grey.astype(np.float32) * 255.0 / np.maximum(background.astype(np.float32), 1.0)
-    return np.clip(flat, 0, 255).astype(np.uint8)
+    # uint8 in, uint8 out (rounded, saturated at 255): 8x faster than float32 numpy.
+    return cv2.divide(grey, background, scale=255.0)
 
 
 def whiten_paper(grey: np.ndarray) -> np.ndarray:
@@ -148,11 +156,14 @@ def whiten_paper(grey: np.ndarray) -> np.ndarray:
     and the speckle reads as letters. Paper is about 255 after
     `flatten_illumination`; anything within 3 sigma of its grain becomes 255.
     """
-    paper = grey[grey >= 160]
+    sample = grey[::SAMPLE_STEP, ::SAMPLE_STEP]  # a statistic: every 4th row and column is enough
+    paper = sample[sample >= 160]
     if paper.size == 0:
         return grey
-    cut = max(180.0, 255.0 - 3.0 * float(paper.std()))
-    return np.where(grey >= cut, np.uint8(255), grey)
+    cut = math.ceil(max(180.0, 255.0 - 3.0 * float(paper.std())))
+    # Pixels >= cut become 255 (threshold gives that mask, max applies it), others stay.
+    _, paper_mask = cv2.threshold(grey, cut - 1, 255, cv2.THRESH_BINARY)
+    return cv2.max(grey, paper_mask)
 
 
 def estimate_skew(grey: np.ndarray) -> float:
@@ -210,7 +221,7 @@ def rotate(grey: np.ndarray, angle_deg: float) -> np.ndarray:
         return grey
     height, width = grey.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle_deg, 1.0)
-    return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_CUBIC,
+    return cv2.warpAffine(grey, matrix, (width, height), flags=ROTATE_INTERPOLATION,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
@@ -220,7 +231,9 @@ def is_bilevel(grey: np.ndarray) -> bool:
     >>> is_bilevel(np.array([[0, 255], [255, 255]], np.uint8))
     True
     """
-    return float(np.mean((grey == 0) | (grey == 255))) >= BILEVEL_SHARE
+    sample = grey[::SAMPLE_STEP, ::SAMPLE_STEP]
+    pure = np.count_nonzero(sample == 0) + np.count_nonzero(sample == 255)
+    return pure >= BILEVEL_SHARE * sample.size
 
 
 def noise_level(grey: np.ndarray) -> float:
@@ -247,7 +260,8 @@ def upscale_to(grey: np.ndarray, dpi: float, min_dpi: int = MIN_DPI) -> tuple[np
 
 
 def prepare_page(image: np.ndarray, dpi: float, out_path: Path) -> Prepared:
-    """Run the whole page pipeline on one decoded page and write the result as PNG.
+    """Run the whole page pipeline on one decoded page and write the result to
+    `out_path` (`.pgm`: uncompressed, so writing and reading it cost ~10 ms).
 
     The result stays greyscale: Tesseract binarizes it itself (Otsu) for layout,
     but its LSTM recognizer reads the grey pixels, and diacritics survive better

@@ -6,14 +6,17 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from PIL import Image
 
 import readers.image
 from dondoc.errors import CorruptFile, ImageTooLarge, TooManyPages
 from dondoc.settings import Settings
-from readers.image import frame_dpi, read_image, write_frame
+from readers.image import frame_dpi, read_frame, read_image
 from readers.ocr import ocr_source
+from readers.preprocess import to_greyscale
 
 sys.path.insert(0, str(Path(__file__).parent))  # pytest runs with --import-mode=importlib
 from ocr_support import char_accuracy, replay_tesseract, scans  # noqa: E402,F401  (fixtures)
@@ -92,8 +95,17 @@ def test_photo_without_believable_dpi_is_assumed_one_a4_page(scans):
         assert 290 <= frame_dpi(image) <= 310
 
 
-def test_fax_frame_keeps_its_declared_dpi(tmp_path, scans):
-    _, dpi = write_frame(scans / "004_p1-2.fax.tiff", 2, tmp_path / "p2.png")
+def test_fax_frame_keeps_its_declared_dpi(scans):
+    frame, dpi = read_frame(scans / "004_p1-2.fax.tiff", 2)
     assert dpi == pytest.approx(200, abs=1)  # declared, or guessed from an A4 page
-    with Image.open(tmp_path / "p2.png") as frame:
-        assert frame.size == (1653, 2339)
+    assert frame.shape == (2339, 1653) and frame.dtype == np.uint8
+    assert set(np.unique(frame)) <= {0, 255}  # 1-bit stays black and white
+
+
+def test_frames_have_the_pixels_opencv_reads_from_a_saved_png(tmp_path, scans):
+    """read_frame skips the PNG round trip but must hand preprocessing the same pixels."""
+    for name in ("004_p1.photo.jpg", "004_p1-2.fax.tiff"):
+        with Image.open(scans / name) as image:
+            image.save(tmp_path / "frame.png")
+        via_png = to_greyscale(cv2.imread(str(tmp_path / "frame.png"), cv2.IMREAD_UNCHANGED))
+        assert np.array_equal(read_frame(scans / name, 1)[0], via_png)

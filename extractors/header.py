@@ -16,7 +16,7 @@ import functools
 import re
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from extractors.citations import extract_references, safe_date
@@ -615,6 +615,16 @@ def _list_entry(line: str) -> str:
     return line[_bullet(line):].strip().rstrip(" ;.,").strip()
 
 
+def _item_like(line: str) -> bool:
+    """A list item, or one whose dash OCR lost: a capitalised line closed by `;`.
+
+    >>> _item_like("- Bộ Nội vụ"), _item_like("Bộ Nội vụ (b/e);, ?"), _item_like("Căn cứ Luật Tổ chức")
+    (True, True, False)
+    """
+    return _bullet(line) > 0 or (line[:1].isupper() and not _is_upper(line)
+                                 and re.search(r";\W*$", line) is not None)
+
+
 def parse_addressees(lines: list[str]) -> tuple[str, ...]:
     """The `Kính gửi` list: one entry per line, without dashes and trailing `;` `.`.
 
@@ -632,7 +642,7 @@ def parse_addressees(lines: list[str]) -> tuple[str, ...]:
         start = next((i for i in indexes if _fuzzy_label(lines, i, cue, foot=False)), None)
     if start is None:
         return ()
-    first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
+    first = _label_rest(lines[start], cue)
     entries: list[str] = []
     if first and not _bullet(first):
         entry = first
@@ -659,11 +669,19 @@ def parse_addressees(lines: list[str]) -> tuple[str, ...]:
 def _closes_body(lines: list[str], index: int) -> bool:
     """Does the body's closing `./.` come right before `lines[index]` (OCR debris
     of two characters or fewer between them)?"""
-    for line in reversed(lines[max(0, index - 4):index]):
+    for line in reversed(lines[max(0, index - 8):index]):
         if not line or len(line) <= 2:
             continue
         return re.search(r"\./\.?\s*$|/\.\s*$", line) is not None
     return False
+
+
+def _label_rest(line: str, cue: str) -> str:
+    """The text after the label `cue` (and its colon) opening `line`."""
+    words = len(cue.split())
+    first = re.sub(r"[:;.]$", "", fold(line.split()[0])) if line.split() else ""
+    n = 1 if words > 1 and Levenshtein.distance(first, fold(cue).replace(" ", "")) <= 1 else words
+    return re.sub(rf"^\S+(?:\s+\S+){{{n - 1}}}\s*[:;.]?\s*", "", line)
 
 
 def _fuzzy_label(lines: list[str], index: int, cue: str, foot: bool = True) -> bool:
@@ -671,12 +689,15 @@ def _fuzzy_label(lines: list[str], index: int, cue: str, foot: bool = True) -> b
 
     The other words are right, the misread word is about as long as its cue word
     and within a few edits of it (any edits right after the body's closing `./.`),
-    a colon closes the label, and the next two lines are list items. `foot`: the
-    label belongs under the body (so may follow its `./.`).
+    a colon closes the label, and a list item follows within two lines. A label
+    whose space was lost (`Nơinhận:`) is one word within an edit of the cue.
+    `foot`: the label belongs under the body (so may follow its `./.`).
 
     >>> _fuzzy_label(["Nội nhøn: TM. ỦY BAN NHÂN DÂN", "- Bộ Nội vụ;", "- Cục Thuế tỉnh;"], 0, "nơi nhận")
     True
     >>> _fuzzy_label(["thực hiện./.", "Mà nhận: bấy (b", "- Công an tỉnh;", "- Lưu: VT."], 1, "nơi nhận")
+    True
+    >>> _fuzzy_label(["Nơinhận;", "- Bộ Nội vụ;", "- Cục Thuế tỉnh;"], 0, "nơi nhận")
     True
     >>> _fuzzy_label(["Bên nhận: Công ty A", "- Giao hàng;", "- Thanh toán;"], 0, "nơi nhận")
     False
@@ -685,13 +706,21 @@ def _fuzzy_label(lines: list[str], index: int, cue: str, foot: bool = True) -> b
     """
     words = fold(cue).split()
     tokens = lines[index].split()
+    following = [line for line in lines[index + 1: index + 8] if line][:2]
+    if not tokens or not any(_item_like(line) for line in following):
+        return False
+    edits = header_vocabulary()["ocr_tolerance"]["label_word_edits"]
+    # "Nơinhận:": the label's words run together.
+    joined = re.match(r"(\w+)\s*[:;]", lines[index])
+    if joined and len(words) > 1 and Levenshtein.distance(fold(joined.group(1)), "".join(words)) <= 1:
+        return True
     if len(tokens) < len(words):
         return False
     head = [fold(t) for t in tokens[: len(words)]]
     rest = tokens[len(words):]
-    if head[-1].endswith(":"):
+    if head[-1][-1:] in (":", ";"):
         head[-1] = head[-1][:-1]
-    elif not (rest and rest[0].startswith(":")):
+    elif not (rest and rest[0][:1] in (":", ";")) and rest:
         return False
     misses = [(t, w) for t, w in zip(head, words) if t != w]
     if len(misses) != 1:
@@ -699,20 +728,51 @@ def _fuzzy_label(lines: list[str], index: int, cue: str, foot: bool = True) -> b
     got, want = misses[0]
     if abs(len(got) - len(want)) > 1 or not got.isalpha():
         return False
-    edits = header_vocabulary()["ocr_tolerance"]["label_word_edits"]
-    if Levenshtein.distance(got, want) > edits and not (foot and _closes_body(lines, index)):
-        return False
-    following = [line for line in lines[index + 1: index + 8] if line][:2]
-    return len(following) == 2 and all(_bullet(line) for line in following)
+    return Levenshtein.distance(got, want) <= edits or (foot and _closes_body(lines, index))
+
+
+def _unlabelled_list(lines: list[str], index: int) -> int | None:
+    """When `lines[index]` is the first line after the body's closing `./.` and OCR
+    lost the Nơi nhận label (or misread both its words): the index the list is read
+    after. The list must end with a `Lưu` item, as NĐ 30 has it, so a list of
+    the body is never taken.
+
+    >>> _unlabelled_list(["thực hiện./.", "Mơi rhận:", "- Bộ Nội vụ;", "- Sở Tài chính;", "- Lưu: VT."], 1)
+    1
+    >>> _unlabelled_list(["thực hiện./.", "- Bộ Nội vụ;", "- Sở Tài chính;", "- Lưu: VT, NC."], 1)
+    0
+    >>> _unlabelled_list(["thực hiện./.", "- Bộ Nội vụ;", "- Sở Tài chính;", "TM. ỦY BAN NHÂN DÂN"], 1)
+    """
+    if not _closes_body(lines, index):
+        return None
+    line = lines[index]
+    label = not _bullet(line) and re.match(r"\S{1,5}\s+\S{1,6}\s*[:;]", line) is not None
+    if not label and not _bullet(line):
+        return None
+    items = 0
+    for following in lines[index + (1 if label else 0): index + 40]:
+        if not following:
+            continue
+        if not _item_like(following) and not _starts_with(following, header_vocabulary()["recipient_drops"][-1]):
+            return None
+        if _recipient_drop(_list_entry(following), False, False) == "close":
+            return index if label and items >= 2 else index - 1 if items >= 2 else None
+        items += 1
+    return None
 
 
 def find_recipients_line(lines: list[str]) -> int | None:
-    """Index of the `Nơi nhận` label, read through OCR damage of one of its words."""
+    """Index of the `Nơi nhận` label, read through OCR damage of one of its words;
+    else, for a list closed by `Lưu` right under the body, the line it follows."""
     cue = header_vocabulary()["recipients_cue"]
     exact = next((i for i, line in enumerate(lines) if line and _starts_with(line, cue)), None)
     if exact is not None:
         return exact
-    return next((i for i, line in enumerate(lines) if line and _fuzzy_label(lines, i, cue)), None)
+    fuzzy = next((i for i, line in enumerate(lines) if line and _fuzzy_label(lines, i, cue)), None)
+    if fuzzy is not None:
+        return fuzzy
+    return next((found for i, line in enumerate(lines) if line
+                 for found in [_unlabelled_list(lines, i)] if found is not None), None)
 
 
 def _side_text(text: str) -> str | None:
@@ -817,7 +877,9 @@ def _parse_recipients(lines: list[str], has_addressees: bool = False,
     marker = re.compile(vocabulary["recipient_marker_pattern"])
     titles = {fold(t) for t in vocabulary["titles"]}
     entries, last, beside = [], start, []
-    first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", lines[start])
+    cue = vocabulary["recipients_cue"]
+    labelled = _starts_with(lines[start], cue) or _fuzzy_label(lines, start, cue)
+    first = _label_rest(lines[start], cue) if labelled else ""
     if first and not _bullet(first):
         beside.append(first)
         first = ""
@@ -850,13 +912,15 @@ def _parse_recipients(lines: list[str], has_addressees: bool = False,
         open_entry = (bool(entries) and not closed
                       and not _starts_with(line, vocabulary["signer_prefixes"])
                       and fold(line) not in titles)
-        # An item whose dash OCR lost: a capitalised line closed by ";" after a closed
-        # entry (a lower-case one goes on a sub-list: "TGĐ Cổng TTĐT;" / "các Vụ: KTTH;").
-        lost_bullet = (bool(entries) and re.search(r"[;:][^\w]*$", prev) is not None and line[0].isupper()
-                       and line.rstrip().endswith(";")
-                       and not _is_upper(line) and len(line) <= 100)
-        bullet = _bullet(line) > 0 or lost_bullet or dangling
         following = next((c for c in candidates[offset + 1:] if c), "")
+        # An item whose dash OCR lost: a capitalised line, closed by ";" or followed
+        # by an item, under the label or a dropped item, or after an entry closed by ";" or ":"
+        # (a lower-case one goes on a sub-list: "TGĐ Cổng TTĐT;" / "các Vụ: KTTH;").
+        lost_bullet = ((re.search(r"[;:][^\w]*$", prev) is not None if entries else labelled or seen > 0)
+                       and line[0].isupper() and not _is_upper(line) and len(line) <= 100
+                       and (re.search(r";\W*$", line) is not None or _item_like(following))
+                       and not _name_in(line) and not _is_signer_prefix(line))
+        bullet = _bullet(line) > 0 or lost_bullet or dangling
         # A line between two items goes on the item above ("... TP." / "Hồ Chí Minh);").
         between = bool(entries) and _bullet(following) > 0 and not _is_upper(line)
         if not bullet and not (entries and (line[0].islower() or open_entry or between)):
@@ -899,6 +963,42 @@ def _is_name(line: str) -> bool:
     return fold(line) not in {fold(t) for t in header_vocabulary()["titles"]}
 
 
+def _is_signer_prefix(line: str) -> bool:
+    """Does `line` open with a signature prefix (`TM.`, `KT.`), also as OCR reads
+    it in a line of capitals (`TM ỦY BAN`, `KT, GIÁM ĐỐC`, `T.M. ỦY BAN`)?
+
+    >>> _is_signer_prefix("KT. GIÁM ĐỐC"), _is_signer_prefix("KT, GIÁM ĐỐC"), _is_signer_prefix("T.M. ỦY BAN")
+    (True, True, True)
+    >>> _is_signer_prefix("TUẤN ANH"), _is_signer_prefix("Tm đây")
+    (False, False)
+    """
+    prefixes = header_vocabulary()["signer_prefixes"]
+    if _starts_with(line, prefixes):
+        return True
+    stems = {re.sub(r"[^a-z]", "", fold(p)) for p in prefixes if len(fold(p)) > 2}
+    match = re.match(r"([a-z](?:\.?[a-z]){1,2})\s*[.,:;]?\s+\w", fold(line))
+    return (match is not None and re.sub(r"[^a-z]", "", match.group(1)) in stems
+            and _is_upper(line) and len(line.split()) >= 2)
+
+
+def _known_title(line: str) -> str | None:
+    """The known title a line of capitals names, read through OCR damage
+    (`PHÓ CHỦ TỊCII` -> `Phó Chủ tịch`).
+
+    >>> _known_title("PHÓ CHỦ TỊCII"), _known_title("GIÁM ĐỐC"), _known_title("PHÓ GIÁM ĐỐC SỞ")
+    ('Phó Chủ tịch', 'Giám đốc', None)
+    """
+    titles = {fold(t): t for t in header_vocabulary()["titles"]}
+    folded = fold(line).strip(" .,:;")
+    if folded in titles:
+        return titles[folded]
+    # Letters misread, none added or lost: "PHÓ GIÁM ĐỐC SỞ" is not "Phó Giám đốc".
+    near = [t for t in titles if abs(len(t) - len(folded)) <= 1 and len(t.split()) == len(folded.split())]
+    best = process.extractOne(folded, near, scorer=fuzz.ratio)
+    ratio = header_vocabulary()["ocr_tolerance"]["title_ratio"]
+    return titles[best[0]] if best and best[1] >= ratio else None
+
+
 def _name_in(line: str) -> str | None:
     """The person's name on a signature line, without stamp and signature debris
     OCR reads around it (`Ấ Lê Ngọc Tuấn`, `Lê Ngọc Tuấn ,`).
@@ -926,7 +1026,6 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
     >>> parse_signer(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", ""], 0)
     (None, 'Chủ tịch')
     """
-    prefixes = header_vocabulary()["signer_prefixes"]
     block = []
     for line in lines[start:]:
         if not line:
@@ -939,12 +1038,12 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
     if not block:
         return None, None
     title_at = 0
-    while title_at < len(block) - 1 and _starts_with(block[title_at], prefixes):
+    while title_at < len(block) - 1 and _is_signer_prefix(block[title_at]):
         title_at += 1
         # "TM. ỦY BAN" / "NHÂN DÂN" / "KT. CHỦ TỊCH": a prefix line broken in two.
         while (title_at < len(block) - 1 and _is_upper(block[title_at])
-               and not _starts_with(block[title_at], prefixes)
-               and _starts_with(block[title_at + 1], prefixes)):
+               and not _is_signer_prefix(block[title_at])
+               and _is_signer_prefix(block[title_at + 1])):
             title_at += 1
     # "TM. ỦY BAN NHÂN" / "DÂN" / "CHỦ TỊCH": prefer a known title among the next lines.
     titles = {fold(t) for t in header_vocabulary()["titles"]}
@@ -955,8 +1054,10 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
     if title_at + 1 < len(block) and f"{fold(title_line)} {fold(block[title_at + 1])}" in titles:
         title_line = f"{title_line} {block[title_at + 1]}"
         title_at += 1
-    if _starts_with(title_line, prefixes) or not _is_upper(title_line):
+    if _is_signer_prefix(title_line) or not _is_upper(title_line):
         title = None
+    elif _known_title(title_line) and len(title_line.split()) <= 5:
+        title = _known_title(title_line)
     else:
         # "VỀ HQ PHÓ TRƯỞNG BAN": the end of a broken KT. line before the title.
         ending = next((t for t in sorted(titles, key=len, reverse=True)
@@ -970,17 +1071,16 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
 def find_signature(lines: list[str], after: int | None) -> int | None:
     """Where the signature block begins: after the `Nơi nhận` list, else the last
     `TM.`/`KT.` line, else the last upper-case known title line."""
-    prefixes = header_vocabulary()["signer_prefixes"]
     titles = {fold(t) for t in header_vocabulary()["titles"]}
     if after is not None:
         for i in range(after + 1, min(len(lines), after + 15)):
             line = lines[i]
             plain_upper = _is_upper(line) and len(line.split()) >= 2 and not re.search(r"[\d();,]", line)
-            if line and (_starts_with(line, prefixes) or fold(line) in titles or plain_upper):
+            if line and (_is_signer_prefix(line) or fold(line) in titles or plain_upper):
                 return i
     for i in range(len(lines) - 1, HEADER_LINES // 2, -1):
-        if lines[i] and _starts_with(lines[i], prefixes) and _is_upper(lines[i]):
-            while i > 0 and lines[i - 1] and _starts_with(lines[i - 1], prefixes):
+        if lines[i] and _is_signer_prefix(lines[i]) and _is_upper(lines[i]):
+            while i > 0 and lines[i - 1] and _is_signer_prefix(lines[i - 1]):
                 i -= 1
             return i
     for i in range(len(lines) - 1, HEADER_LINES // 2, -1):

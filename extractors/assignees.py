@@ -153,7 +153,8 @@ def subject_of(text: str) -> str | None:
         return None
     rest = folded[start:]
     colon = rest.find(":")
-    action = _first_action(body[start:])
+    # A subject ends at the colon and is under 300 characters: no need to look further.
+    action = _first_action(body[start:start + (colon if 0 <= colon < 320 else 320)])
     ends = [e for e in (colon if colon >= 0 else None, action) if e is not None]
     end = min(ends) if ends else (len(rest) if request else None)  # "1.1. Giao Sở Xây dựng"
     if end is None or end < 3:

@@ -12,7 +12,9 @@ on spaces only, so `vụ,` would be one token), and two PhraseMatchers built fro
   for accent-less text (OCR without the Vietnamese model).
 
 Labels: `HEAD` (a word an agency or an office-holder starts with: `Sở`, `Ủy ban`,
-`UBND`, `Thủ trưởng`), `NOT_HEAD` (`Trường hợp`, `Báo cáo`), `ACTION` (words that end
+`UBND`, `Thủ trưởng`), `NOT_HEAD` (`Trường hợp`, `Báo cáo`), `PERSON` (the heads that
+name a person by office: `Lãnh đạo`, `Giám đốc`), `BREAK` (capitalised words that open
+the next cell of a table row, never a part of a name: `Bước`, `Thường xuyên`, `Quý`), `ACTION` (words that end
 the subject of an assignment: `chủ trì`, `xây dựng`), `RUNIN` (actions that end a name
 even when written with a capital, as in the run-in heading `Cục Điện ảnh Phối hợp với`),
 `NOUN` (`các`, `những`: the next word is a noun), `CONNECT` (`thuộc`, `của`: a capital
@@ -38,8 +40,9 @@ DATA = Path(__file__).parent / "data" / "agencies.yaml"
 
 # A syllable (with the `&`, `-` or `.` inside abbreviations: TT&TT, KH&ĐT) or one mark.
 _TOKEN = re.compile(r"\w+(?:&\w+)*|[^\w\s]")
+_MARKED = ("HEAD", "NOT_HEAD", "PERSON")  # matched as written when the text has marks
 _STOP = set(";:.()[]{}\"“”!?")
-_LABELS = ("HEAD", "NOT_HEAD", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN", "LEAD", "SUPPORT", "REQUEST")
+_LABELS = ("HEAD", "NOT_HEAD", "PERSON", "BREAK", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN", "LEAD", "SUPPORT", "REQUEST")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +70,10 @@ class _SyllableTokenizer:
         self._seen: set[str] = set()
 
     def __call__(self, text: str) -> Any:
+        return self.from_words(_TOKEN.findall(text))
+
+    def from_words(self, words: list[str]) -> Any:
         from spacy.tokens import Doc
-        words = _TOKEN.findall(text)
         for w in words:
             if w not in self._seen:
                 self._seen.add(w)
@@ -91,7 +96,8 @@ def pipeline() -> tuple[Any, Any, Any]:
     nlp.tokenizer = _SyllableTokenizer(nlp.vocab)
     data = _data()
     terms: dict[str, list[str]] = {
-        "HEAD": data["head_words"], "NOT_HEAD": data["not_heads"], "ACTION": data["action_words"],
+        "HEAD": data["head_words"], "NOT_HEAD": data["not_heads"], "PERSON": data["office_holders"],
+        "ACTION": data["action_words"], "BREAK": data["name_breaks"],
         "RUNIN": data["runin_actions"], "NOUN": data["noun_markers"], "CONNECT": data["name_connectors"],
         "GOVERN": data["governing_words"],
         "LEAD": data["cues"]["lead"], "SUPPORT": data["cues"]["support"], "REQUEST": data["cues"]["request"],
@@ -100,7 +106,7 @@ def pipeline() -> tuple[Any, Any, Any]:
     folded = PhraseMatcher(nlp.vocab, attr="NORM")
     for label in _LABELS:
         docs = [nlp.make_doc(t) for t in terms[label]]
-        if label in ("HEAD", "NOT_HEAD"):
+        if label in _MARKED:
             marked.add(label, docs)
         folded.add(label, docs)
     return nlp, marked, folded
@@ -117,22 +123,27 @@ class _Parsed:
 def _parse(text: str) -> _Parsed:
     nlp, marked, folded = pipeline()
     tokens = tuple(_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text))
-    doc = nlp.make_doc(text)
+    doc = nlp.tokenizer.from_words([t.text for t in tokens])
     matches: dict[str, dict[int, int]] = {label: {} for label in _LABELS}
     strings = nlp.vocab.strings
     # Heads in text with its marks are matched as written ("Bổ sung" is not "Bộ"); the
     # other labels, and heads in accent-less text, on the folded form, so a lost or
     # garbled mark does not hide an action word.
-    has_marks = any(ord(c) > 127 for c in text)
-    found = [(strings[i], s, e) for i, s, e in folded(doc)
-             if not (has_marks and strings[i] in ("HEAD", "NOT_HEAD"))]
+    has_marks = not text.isascii()
+    found = folded(doc)
     if has_marks:
-        found += [(strings[i], s, e) for i, s, e in marked(doc) if strings[i] in ("HEAD", "NOT_HEAD")]
-    for label, start, end in found:
-        by_start = matches[label]
+        found = [m for m in found if m[0] not in _marked_ids()] + marked(doc)
+    for match_id, start, end in found:
+        by_start = matches[strings[match_id]]
         if end > by_start.get(start, start):
             by_start[start] = end
     return _Parsed(tokens, matches)
+
+
+@functools.cache
+def _marked_ids() -> frozenset[int]:
+    strings = pipeline()[0].vocab.strings
+    return frozenset(strings[label] for label in _MARKED)
 
 
 def _capital(token: _Token) -> bool:
@@ -143,6 +154,11 @@ def _head_at(p: _Parsed, i: int) -> int | None:
     """End token of the agency head at token i, or None (a capital is required)."""
     end = p.matches["HEAD"].get(i)
     if end is None or not _capital(p.tokens[i]) or i in p.matches["NOT_HEAD"]:
+        return None
+    # A title in capitals ("BỘ GIÁO DỤC VÀ ĐÀO TẠO", "SỞ NỘI VỤ") is a heading, not a
+    # unit doing something; abbreviations (UBND) are heads as written.
+    word = p.tokens[i].text
+    if len(word) > 1 and word.isupper() and word not in _upper_heads():
         return None
     # "Tổ chức ...", "Ban hành ..." open with a head word but are actions.
     action = p.matches["ACTION"].get(i)
@@ -161,6 +177,7 @@ def _action_at(p: _Parsed, i: int) -> bool:
     return not (i > 0 and any(i == e for s, e in p.matches["NOUN"].items()))
 
 
+@functools.lru_cache(maxsize=16384)
 def starts_with_agency(text: str) -> bool:
     """True when `text` opens with an agency or an office-holder.
 
@@ -171,8 +188,25 @@ def starts_with_agency(text: str) -> bool:
     >>> starts_with_agency("UBND cac huyen"), starts_with_agency("Bo Tu phap")
     (True, True)
     """
-    p = _parse(text.lstrip(" -+*")[:200])
-    return bool(p.tokens) and _head_at(p, 0) is not None
+    body = text.lstrip(" -+*")
+    first = _TOKEN.match(body)
+    # Most texts open with no head: a set lookup of the first syllable spares the parse.
+    if first is None or not first.group()[:1].isupper() or fold(first.group()).lower() not in _head_starts():
+        return False
+    p = _parse(" ".join(_TOKEN.findall(body[:80])[:8]))
+    return _head_at(p, 0) is not None
+
+
+@functools.cache
+def _upper_heads() -> frozenset[str]:
+    """Heads written in capitals in the gazetteer (abbreviations: UBND)."""
+    return frozenset(w for w in _data()["head_words"] if w.isupper())
+
+
+@functools.cache
+def _head_starts() -> frozenset[str]:
+    """Folded first syllables of the head words."""
+    return frozenset(fold(_TOKEN.findall(w)[0]).lower() for w in _data()["head_words"])
 
 
 def first_action(text: str) -> int | None:
@@ -210,11 +244,19 @@ def _agency_end(p: _Parsed, text: str, i: int, head_end: int) -> int:
     while j < n and j - i < 30:
         tok = p.tokens[j]
         gap = text[p.tokens[j - 1].end:tok.start]
-        if "\n" in gap or tok.text in _STOP or _action_at(p, j):
+        # A number ends a name: "Sở Y tế 31/10/2025", "Văn thư Sở 0,5 ngày".
+        if ("\n" in gap or tok.text in _STOP or tok.text[:1].isdigit() or _action_at(p, j)
+                or j in p.matches["BREAK"]):
             break
         if tok.text == ",":
-            # "Sở Văn hóa, Thể thao và Du lịch": a capital that opens no unit continues the name.
-            if j + 1 < n and _capital(p.tokens[j + 1]) and _head_at(p, j + 1) is None:
+            following = p.tokens[j + 1] if j + 1 < n else None
+            # "Sở Văn hóa, Thể thao và Du lịch": a capital that opens no unit continues the
+            # name; after a bare or plural head ("Sở, ban, ngành", "Các bộ, ngành, địa
+            # phương") so do the lower-case nouns of the list.
+            if following is not None and (
+                    (_capital(following) and _head_at(p, j + 1) is None)
+                    or (not _capital(following) and following.text[:1].isalpha()
+                        and (j == head_end or p.tokens[i].text.lower() in ("các", "những")))):
                 j += 1
                 continue
             break
@@ -264,11 +306,15 @@ def cell_agencies(row: str) -> list[Span]:
     the extractor as its cells joined by spaces. A unit named inside the task text is
     governed by a word (`phối hợp Ban ...`, `báo cáo về Sở ...`) or follows a mark; a unit
     that opens a cell follows the last word of the previous cell directly. Units of one
-    cell are joined by `,`, `;` or `và`; the first group is returned.
+    cell are joined by `,`, `;` or `và`; the first group is returned. The column names
+    agencies, not people: `Lãnh đạo Sở` in a row of a procedure table (`Bước 13 Lãnh đạo
+    Sở ký phê duyệt`) is a step's actor, not the unit that leads a task.
 
     >>> [a.text for a in cell_agencies("Khảo sát nhu cầu trong các khu công nghiệp, cụm công nghiệp Ban Quản lý các khu công nghệ cao và khu công nghiệp Sở Khoa học và Công nghệ, Sở Công Thương Quý IV/2025")]
     ['Ban Quản lý các khu công nghệ cao và khu công nghiệp']
     >>> cell_agencies("Báo cáo kết quả về Sở Nội vụ trước ngày 15/12/2025")
+    []
+    >>> cell_agencies("04 giờ làm việc Bước 13 Lãnh đạo Sở Ký phê duyệt kết quả")
     []
     """
     p = _parse(row)
@@ -284,8 +330,10 @@ def cell_agencies(row: str) -> list[Span]:
                 group.append(span)
                 continue
             break
-        if i == 0 or i in governed:
+        if i == 0 or i in governed or i in p.matches["PERSON"]:
             continue
+        if _TOKEN.fullmatch(span.text):
+            continue  # a bare head ("Văn thư Sở 0,5 ngày") names no unit
         previous = p.tokens[i - 1]
         if previous.text[:1].isalnum() and not previous.text[:1].isupper() or previous.text == ")":
             group.append(span)

@@ -124,11 +124,11 @@ def change_outcomes(before: str, after: str, reference: str) -> tuple[int, int, 
         if old == new:
             continue
         truth = aligned.get(i)
-        old, new, truth = (_placement_free(w) for w in (old, new, truth))
-        if old == truth:
+        p_old, p_new, p_truth = (_placement_free(w) for w in (old, new, truth))
+        if p_old == p_truth:
             rw += 1
             kind = "right>wrong"
-        elif new == truth:
+        elif p_new == p_truth:
             wr += 1
             kind = "wrong>right"
         else:

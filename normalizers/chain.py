@@ -8,6 +8,10 @@ what changed and keep a few before -> after examples, so steps stay simple.
 
 Legacy-font runs (a `.VnTime` run inside a Word file) are decoded per run before
 the chain, because only the run's font tells which encoding its bytes are in.
+
+Some steps only make sense on OCR output (`OCR_ONLY_STEPS`: `ocr-marks` repairs
+Tesseract's mark confusions): `steps_for` includes them only for sources read by
+OCR, and then only on the pages that were OCR'd.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from typing import Callable, Iterable
 
 from dondoc.models import NormalizedText, Repair, Source, TextRun
 from dondoc.settings import Settings
-from normalizers import diacritics, fontmap, legacy_fonts, mojibake, unicode as uni
+from normalizers import diacritics, fontmap, legacy_fonts, mojibake, ocr_marks, unicode as uni
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +47,13 @@ REPAIR_STEPS: tuple[RepairStep, ...] = (
     RepairStep("invisible-chars", uni.has_invisible_chars, uni.remove_invisible_chars),
     RepairStep("lookalikes", uni.has_lookalikes, uni.fix_lookalikes),
     RepairStep("font-map", fontmap.looks_font_mapped, fontmap.repair_font_map),
+    # OCR'd text only (see steps_for): Tesseract `vie` mark confusions, `Tố quốc` -> `Tổ quốc`.
+    # Before `diacritics-restored`, which it leaves the accent-less regions to.
+    RepairStep("ocr-marks", ocr_marks.looks_ocr_marked, ocr_marks.repair_ocr_marks),
     RepairStep("diacritics-restored", diacritics.lacks_diacritics, diacritics.restore_diacritics),
 )
+# Steps that only run on text read by OCR: on typed text a rare spelling is not an error.
+OCR_ONLY_STEPS = frozenset({"ocr-marks"})
 
 STEPS_BY_NAME = {s.name: s for s in REPAIR_STEPS}
 
@@ -93,10 +102,42 @@ def run_steps(text: str, steps: Iterable[RepairStep]) -> tuple[str, tuple[Repair
     return text, tuple(repairs)
 
 
-def steps_for(settings: Settings) -> tuple[RepairStep, ...]:
-    if settings.restore_diacritics:
-        return REPAIR_STEPS
-    return tuple(s for s in REPAIR_STEPS if s.name != "diacritics-restored")
+def steps_for(
+    settings: Settings, text_source: str = "text", ocr_pages: tuple[bool, ...] | None = None
+) -> tuple[RepairStep, ...]:
+    """The steps to run on a text read from `text_source` (`text`, `pdf-text`, `ocr`).
+
+    OCR-only steps run when text_source is `ocr`; given `ocr_pages` (one flag per
+    page, pages joined by form feeds), they touch only the pages flagged (a PDF
+    whose text layer covers some pages and OCR the others).
+    """
+    steps = REPAIR_STEPS
+    if not settings.restore_diacritics:
+        steps = tuple(s for s in steps if s.name != "diacritics-restored")
+    if text_source != "ocr":
+        return tuple(s for s in steps if s.name not in OCR_ONLY_STEPS)
+    if ocr_pages is not None and not all(ocr_pages):
+        steps = tuple(_on_pages(s, ocr_pages) if s.name in OCR_ONLY_STEPS else s for s in steps)
+    return steps
+
+
+def _on_pages(step: RepairStep, flags: tuple[bool, ...]) -> RepairStep:
+    """The same step applied only to the flagged pages of a form-feed-joined text
+    (to the whole text if the page count no longer matches)."""
+
+    def fix(text: str) -> str:
+        pages = text.split("\f")
+        if len(pages) != len(flags):
+            return step.fix(text)
+        return "\f".join(step.fix(p) if flag else p for p, flag in zip(pages, flags))
+
+    def applies(text: str) -> bool:
+        pages = text.split("\f")
+        if len(pages) != len(flags):
+            return step.applies(text)
+        return any(flag and step.applies(p) for p, flag in zip(pages, flags))
+
+    return RepairStep(step.name, applies, fix)
 
 
 def decode_runs(runs: Iterable[TextRun]) -> tuple[str, tuple[Repair, ...]]:
@@ -120,10 +161,10 @@ def decode_runs(runs: Iterable[TextRun]) -> tuple[str, tuple[Repair, ...]]:
     return "".join(parts), repairs
 
 
-def normalize_text(text: str, settings: Settings | None = None) -> NormalizedText:
-    """Repair one string (no font information)."""
+def normalize_text(text: str, settings: Settings | None = None, text_source: str = "text") -> NormalizedText:
+    """Repair one string (no font information); `text_source="ocr"` for OCR output."""
     settings = settings or Settings()
-    fixed, repairs = run_steps(text, steps_for(settings))
+    fixed, repairs = run_steps(text, steps_for(settings, text_source))
     return NormalizedText(text=fixed, raw_text=text, repairs=repairs)
 
 
@@ -136,7 +177,11 @@ def normalize(source: Source, settings: Settings | None = None) -> NormalizedTex
         page_texts.append(text)
         run_repairs.extend(repairs)
     raw = "\f".join(p.text for p in source.pages)
-    fixed, repairs = run_steps("\f".join(page_texts), steps_for(settings))
+    ocr_pages = tuple(p.ocr_confidence is not None for p in source.pages)
+    if not any(ocr_pages):
+        ocr_pages = None  # OCR'd without per-page confidences: treat every page as OCR'd
+    steps = steps_for(settings, source.text_source, ocr_pages)
+    fixed, repairs = run_steps("\f".join(page_texts), steps)
     return NormalizedText(text=fixed, raw_text=raw, repairs=_merge(tuple(run_repairs) + repairs))
 
 

@@ -107,9 +107,9 @@ def _nonempty_indexes(lines: list[str], limit: int) -> list[int]:
 
 @functools.cache
 def _number_cue() -> re.Pattern[str]:
-    cue = fold(header_vocabulary()["number_cue"])  # "so"; OCR reads "Số" as "S6"
-    pattern = cue[0] + "[" + cue[1:] + "6]" if len(cue) == 2 else re.escape(cue)
-    return re.compile(rf"(?<![\w/])(?:{pattern})\s*[:.]?\s*(?=[\d/]|$)", re.IGNORECASE)
+    cue = fold(header_vocabulary()["number_cue"])  # "so"; OCR reads "Số" as "S6" or "S0"
+    pattern = cue[0] + "[" + cue[1:] + "60]" if len(cue) == 2 else re.escape(cue)
+    return re.compile(rf"(?<![\w/])(?:{pattern})\s*[:.]?\s*(?=[\d/]|[oil][\doil]*\d[\doil]*\s*/|$)", re.IGNORECASE)
 
 
 NUMBER_SYMBOL = re.compile(
@@ -143,6 +143,8 @@ def parse_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     ('650', 'TB/TU', '650-TB/TU')
     >>> parse_number(["Số: /QD-UBND"])  # OCR lost the stroke of Đ
     (None, 'QĐ-UBND', None)
+    >>> parse_number(["S0: l923 /UBND-NC"])  # digits read as letters
+    ('1923', 'UBND-NC', '1923/UBND-NC')
     """
     found = find_number_line(lines)
     if found is None:
@@ -150,6 +152,8 @@ def parse_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     index, offset = found
     following = [line for line in lines[index + 1: index + 4] if line]
     rest = " ".join([lines[index][offset:]] + following)
+    # "Số: l923 /UBND-NC": the number's first digit read as a letter.
+    rest = re.sub(r"^\s*[\dOoIl|]+(?=\s*/)", lambda m: _digits(m.group(0)), rest)
     match = NUMBER_SYMBOL.match(rest)
     if not match or not any(c.isalpha() for c in match.group("symbol")):
         return None, None, None
@@ -160,20 +164,40 @@ def parse_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     return number, symbol, doc_number
 
 
+# OCR reads 0 as O and 1 as l or I inside numbers (matched on folded text: o, l, i).
+_DIGIT_LOOKALIKES = str.maketrans("OoIl|i", "001111")
+
+
+def _digits(value: str) -> str:
+    """`value` with the letters OCR puts for digits read back (`2O23` -> `2023`),
+    when it holds at least one real digit.
+
+    >>> _digits("2O23"), _digits("l923"), _digits("lo")
+    ('2023', '1923', 'lo')
+    """
+    return value.translate(_DIGIT_LOOKALIKES) if any(c.isdigit() for c in value) else value
+
+
 # ---------------------------------------------------------------- place and date
 
 @functools.cache
 def _date_pattern() -> re.Pattern[str]:
-    cues = {k: fold(v) for k, v in header_vocabulary()["date_cues"].items()}
+    vocabulary = header_vocabulary()
+    ocr = vocabulary.get("date_cue_ocr", {})
+    cues = {k: "(?:" + "|".join(re.escape(fold(c)) for c in [v, *ocr.get(k, [])]) + ")"
+            for k, v in vocabulary["date_cues"].items()}
+    # A year of four digits, two of which OCR may have read as letters ("2O23").
+    year = r"(?=(?:[oil]*\d){2})[\doil]{4}(?![\w])"
     return re.compile(
         rf"(?<!\w){cues['day']}\s*(?:(?P<d>[^\s]*?)\s*{cues['month']}\s*(?P<m>[^\s]*?)\s*"
-        rf"{cues['year']}\s*(?P<y>\d{{4}})|(?P<d2>\d{{1,2}})\s*/\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y2>\d{{4}}))",
+        rf"{cues['year']}\s*(?P<y>{year})|(?P<d2>\d{{1,2}})\s*/\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y2>\d{{4}}))",
         re.IGNORECASE,
     )
 
 
 def _part(value: str | None, low: int, high: int) -> int | None:
     """A day or month as written, or None when blank or unreadable (`0/`)."""
+    value = _digits(value) if value else value
     if value is None or not value.isdigit():
         return None
     number = int(value)
@@ -207,8 +231,10 @@ def _place_before(text: str) -> str | None:
     while tokens and len(words) < 5:
         word = tokens[-1]
         symbol_like = re.search(r"[-–.]", word) and _is_upper(word) and len(word) > 3
+        # "/KH- UBND Kon Tum": OCR cut the symbol after its dash.
+        cut_symbol = len(tokens) > 1 and tokens[-2].endswith(("-", "/")) and _is_upper(word)
         if not word[:1].isupper() or any(c.isdigit() for c in word) or "/" in word or word.endswith(":") \
-                or symbol_like:
+                or symbol_like or cut_symbol:
             break
         words.insert(0, tokens.pop())
     levels = {fold(v) for v in header_vocabulary()["admin_levels"]}
@@ -238,6 +264,8 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
     ('Kon Tum', None, 2023)
     >>> parse_place_and_date(["Lai Châu, ngày", "19 tháng 11 năm 2025"])
     ('Lai Châu', datetime.date(2025, 11, 19), 2025)
+    >>> parse_place_and_date(["Số: 42/KH-UBND Kon Tum, ngày O6 tháng 01 nărn 2O23"])  # OCR
+    ('Kon Tum', datetime.date(2023, 1, 6), 2023)
     """
     found = find_number_line(lines)
     start = found[0] if found else 0
@@ -263,7 +291,7 @@ def parse_place_and_date(lines: list[str]) -> tuple[str | None, dt.date | None, 
     if not match:
         return None, None, None
     if match.group("y"):
-        year, month, day = int(match.group("y")), _part(match.group("m"), 1, 12), _part(match.group("d"), 1, 31)
+        year, month, day = int(_digits(match.group("y"))), _part(match.group("m"), 1, 12), _part(match.group("d"), 1, 31)
     else:
         year, month, day = int(match.group("y2")), _part(match.group("m2"), 1, 12), _part(match.group("d2"), 1, 31)
     before = flat[: match.start()].rstrip()
@@ -278,6 +306,8 @@ def find_type_line(lines: list[str]) -> tuple[int, str] | None:
 
     >>> find_type_line(["Số: 42/KH-UBND", "KEHOACH", "Phát động phong trào thi đua"])
     (1, 'Kế hoạch')
+    >>> find_type_line(["Số: 42/KH-UBND", "KẾ HOẠCII", "Phát động phong trào thi đua"])
+    (1, 'Kế hoạch')
     """
     names = {fold(n): n for n in type_names()}
     compact = {k.replace(" ", ""): n for k, n in names.items()}
@@ -290,9 +320,16 @@ def find_type_line(lines: list[str]) -> tuple[int, str] | None:
         # A type line stands alone; "quy định." closing a sentence is not one.
         if key in names and (lines[i][:1].isupper() or not lines[i].endswith(".")):
             return i, names[key]
-        # OCR may lose the space of a type line in capitals: "KEHOACH".
+        # OCR may lose the space of a type line in capitals ("KEHOACH") or misread
+        # a letter ("KẾ HOẠCII"): the one type name that close, words and length kept.
         if _is_upper(lines[i]) and key.replace(" ", "") in compact:
             return i, compact[key.replace(" ", "")]
+        if _is_upper(lines[i]) and len(key) >= 6:
+            near = [n for n in names if len(n.split()) == len(key.split()) and abs(len(n) - len(key)) <= 1]
+            scored = sorted(((fuzz.ratio(key, n), n) for n in near), reverse=True)
+            ratio = header_vocabulary()["ocr_tolerance"]["type_ratio"]
+            if scored and scored[0][0] >= ratio and (len(scored) == 1 or scored[1][0] < ratio):
+                return i, names[scored[0][1]]
         # Older letters: "Nghị định của Chính phủ", "quyết định của bộ trưởng ...".
         of = fold(header_vocabulary()["citation_issuer_cue"])
         head = next((n for n in names if key.startswith(f"{n} {of} ")), None)

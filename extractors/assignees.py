@@ -239,15 +239,18 @@ def find_assignees(text: str, headings: tuple[str, ...] = (), table_row: bool = 
             assignees = heading_assignees(heading)
             if assignees:
                 break
-    folded = fold(text)
-    m = compile_folded(data["lead_cue"]).search(folded)
-    if m and assignees:
+    cues = gazetteer.find_cues(text)
+    if assignees and any(c.label == "LEAD" for c in cues):  # "... chủ trì"
         lead = assignees[0]
     support: tuple[str, ...] = ()
-    s = compile_folded(data["support_cue"]).search(folded)
-    if s:
-        end = compile_folded(data["support_end"]).search(folded, s.end())
-        chunk = text[s.end(): end.start() if end else len(text)]
+    cue = next((c for c in cues if c.label == "SUPPORT"), None)  # "phối hợp (chặt chẽ) (với) ..."
+    if cue:
+        after = compile_folded(data["support_after"]).match(fold(text), cue.end)
+        start = after.end() if after else cue.end
+        end = compile_folded(data["support_end"]).search(fold(text), start)
+        chunk = text[start: end.start() if end else len(text)]
+        action = _first_action(chunk)  # "... Vụ Pháp chế đưa nội dung ..."
+        chunk = chunk[:action] if action else chunk
         if chunk.strip() and starts_with_agency(chunk.strip()[0].upper() + chunk.strip()[1:]):  # "các sở, ban, ngành"
             support = split_agencies(chunk)
     return Assignees(assignees=assignees, lead=lead, support=support)

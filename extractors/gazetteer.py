@@ -14,7 +14,8 @@ on spaces only, so `vụ,` would be one token), and two PhraseMatchers built fro
 Labels: `HEAD` (a word an agency or an office-holder starts with: `Sở`, `Ủy ban`,
 `UBND`, `Thủ trưởng`), `NOT_HEAD` (`Trường hợp`, `Báo cáo`), `PERSON` (the heads that
 name a person by office: `Lãnh đạo`, `Giám đốc`), `BREAK` (capitalised words that open
-the next cell of a table row, never a part of a name: `Bước`, `Thường xuyên`, `Quý`), `ACTION` (words that end
+the next cell of a table row, never a part of a name: `Bước`, `Thường xuyên`, `Quý`),
+`ADMIN` (levels listed after a comma inside one name: `Ủy ban nhân dân xã, phường`), `ACTION` (words that end
 the subject of an assignment: `chủ trì`, `xây dựng`), `RUNIN` (actions that end a name
 even when written with a capital, as in the run-in heading `Cục Điện ảnh Phối hợp với`),
 `NOUN` (`các`, `những`: the next word is a noun), `CONNECT` (`thuộc`, `của`: a capital
@@ -40,9 +41,9 @@ DATA = Path(__file__).parent / "data" / "agencies.yaml"
 
 # A syllable (with the `&`, `-` or `.` inside abbreviations: TT&TT, KH&ĐT) or one mark.
 _TOKEN = re.compile(r"\w+(?:&\w+)*|[^\w\s]")
-_MARKED = ("HEAD", "NOT_HEAD", "PERSON")  # matched as written when the text has marks
+_MARKED = ("HEAD", "NOT_HEAD", "PERSON", "BREAK")  # matched as written when the text has marks ("Năm" is not "Nam")
 _STOP = set(";:.()[]{}\"“”!?")
-_LABELS = ("HEAD", "NOT_HEAD", "PERSON", "BREAK", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN", "LEAD", "SUPPORT", "REQUEST")
+_LABELS = ("HEAD", "NOT_HEAD", "PERSON", "BREAK", "ADMIN", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN", "LEAD", "SUPPORT", "REQUEST")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ def pipeline() -> tuple[Any, Any, Any]:
     data = _data()
     terms: dict[str, list[str]] = {
         "HEAD": data["head_words"], "NOT_HEAD": data["not_heads"], "PERSON": data["office_holders"],
-        "ACTION": data["action_words"], "BREAK": data["name_breaks"],
+        "ACTION": data["action_words"], "BREAK": data["name_breaks"], "ADMIN": data["admin_levels"],
         "RUNIN": data["runin_actions"], "NOUN": data["noun_markers"], "CONNECT": data["name_connectors"],
         "GOVERN": data["governing_words"],
         "LEAD": data["cues"]["lead"], "SUPPORT": data["cues"]["support"], "REQUEST": data["cues"]["request"],
@@ -251,12 +252,14 @@ def _agency_end(p: _Parsed, text: str, i: int, head_end: int) -> int:
         if tok.text == ",":
             following = p.tokens[j + 1] if j + 1 < n else None
             # "Sở Văn hóa, Thể thao và Du lịch": a capital that opens no unit continues the
-            # name; after a bare or plural head ("Sở, ban, ngành", "Các bộ, ngành, địa
-            # phương") so do the lower-case nouns of the list.
+            # name; so do the levels of "Ủy ban nhân dân xã, phường", and after a bare or
+            # plural head ("Sở, ban, ngành", "Các bộ, ngành, địa phương") the lower-case
+            # nouns of the list.
+            plural = j == head_end or p.tokens[i].text.lower() in ("các", "những")
             if following is not None and (
                     (_capital(following) and _head_at(p, j + 1) is None)
-                    or (not _capital(following) and following.text[:1].isalpha()
-                        and (j == head_end or p.tokens[i].text.lower() in ("các", "những")))):
+                    or (j + 1) in p.matches["ADMIN"]
+                    or (plural and not _capital(following) and following.text[:1].isalpha())):
                 j += 1
                 continue
             break

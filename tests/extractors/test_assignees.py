@@ -13,7 +13,7 @@ CASES = yaml.safe_load((Path(__file__).parents[1] / "cases" / "assignees.yaml").
 
 @pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
 def test_assignee_case(case: dict) -> None:
-    got = find_assignees(case["text"], tuple(case["headings"]))
+    got = find_assignees(case["text"], tuple(case["headings"]), table_row=case.get("table_row", False))
     assert list(got.assignees) == case["expect"]["assignees"]
     assert got.lead == case["expect"]["lead"]
     assert list(got.support) == case["expect"]["support"]

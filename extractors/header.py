@@ -28,6 +28,7 @@ from extractors.names import (
     fold,
     header_vocabulary,
     restore_code_marks,
+    restore_type_code,
 )
 from extractors.types import issuer_code, letter_type, type_from_symbol, type_names
 
@@ -1146,8 +1147,23 @@ def _doc_type(lines: list[str], symbol: str | None, subject_at: int | None,
 
 
 def _references(lines: list[str], doc_number: str | None) -> tuple[str, ...]:
-    """The numbers of the documents the letter cites, their symbols' Đ restored."""
-    restored = (restore_code_marks(r) for r in extract_references("\n".join(lines), doc_number))
+    """The numbers of the documents the letter cites, their symbols' Đ restored and
+    a type code OCR misread by one letter put right from the type named before the
+    number (`Thông báo số 650-TR/TU`).
+
+    >>> _references(["Tại Thông báo số 650-TR/TU ngày 05 tháng 12 năm 2022 và Kế hoạch số 42/KH-UBND"], None)
+    ('650-TB/TU', '42/KH-UBND')
+    """
+    text = "\n".join(lines)
+    folded = fold(text)
+    names = "|".join(re.escape(fold(n)) for n in sorted(type_names(), key=len, reverse=True))
+    restored = []
+    for ref in extract_references(text, doc_number):
+        cited = re.search(rf"(?<!\w)({names})\s+(?:{re.escape(fold(header_vocabulary()['number_cue']))}\s*:?\s*)?"
+                          rf"{re.escape(fold(ref))}(?![\w/-])", folded)
+        if cited:
+            ref = restore_type_code(ref, text[cited.start(1):cited.end(1)])
+        restored.append(restore_code_marks(ref))
     return tuple(dict.fromkeys(r for r in restored if r != doc_number))
 
 
@@ -1168,6 +1184,9 @@ def extract_header(text: str) -> dict[str, Any]:
     place, issue_date, issue_year = parse_place_and_date(lines)
     subject_at = find_subject_line(lines)
     type_line = find_type_line(lines)
+    if symbol and type_line:  # "KẾ HOẠCH" over "Số: 42/KB-UBND": the code OCR misread
+        symbol = restore_type_code(symbol, type_line[1])
+        doc_number = f"{doc_number[: len(doc_number) - len(symbol)]}{symbol}" if doc_number else None
 
     if subject_at is not None:
         subject = read_subject(lines, subject_at)

@@ -137,6 +137,34 @@ def restore_code_marks(symbol: str) -> str:
 
 
 @functools.cache
+def _type_codes() -> tuple[dict[str, str], frozenset[str]]:
+    """(first code of each type by folded name, every type code in capitals)."""
+    types = load_yaml(DATA / "doc_types.yaml")["types"]
+    by_name = {fold(t["name"]): str(t["codes"][0]) for t in types if t.get("codes")}
+    return by_name, frozenset(str(c).upper() for t in types for c in t.get("codes", []))
+
+
+def restore_type_code(symbol: str, type_name: str) -> str:
+    """A ký hiệu whose type code OCR misread by one letter, given the type the text
+    names for it: `650-TR/TU` cited as a Thông báo is `650-TB/TU`. A part that is
+    a type code, or not one letter from the named type's code, is left alone.
+
+    >>> restore_type_code("650-TR/TU", "Thông báo"), restore_type_code("42/KB-UBND", "Kế hoạch")
+    ('650-TB/TU', '42/KH-UBND')
+    >>> restore_type_code("1923/UBND-NC", "Công văn"), restore_type_code("12/NQ-CP", "Quyết định")
+    ('1923/UBND-NC', '12/NQ-CP')
+    """
+    by_name, codes = _type_codes()
+    code = by_name.get(fold(type_name))
+    part = re.search(r"[^\W\d_][\w&]*", symbol)
+    if not code or not part or part.group(0).upper() in codes or len(part.group(0)) != len(code):
+        return symbol
+    if sum(a != b for a, b in zip(part.group(0).upper(), code.upper())) != 1:
+        return symbol
+    return symbol[: part.start()] + code + symbol[part.end():]
+
+
+@functools.cache
 def _cased_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Phrases whose capitals must survive lower-casing, longest first."""
     vocabulary = header_vocabulary()

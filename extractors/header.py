@@ -1106,6 +1106,22 @@ def parse_signer(lines: list[str], start: int) -> tuple[str | None, str | None]:
     return (names[-1] if names else None), title
 
 
+def _name_under_list(lines: list[str], end: int) -> str | None:
+    """The signer's name among the first short lines under the Nơi nhận list, when
+    OCR gave the signature column's title above the list.
+
+    >>> _name_under_list(["- Lưu: VT, NC.", "", "Ấ", "Lê Ngọc Tuấn", "PHỤ LỤC"], 0)
+    'Lê Ngọc Tuấn'
+    """
+    for line in [line for line in lines[end + 1: end + 12] if line][:4]:
+        if len(line) > 40:
+            return None
+        name = _name_in(line)
+        if name:
+            return name
+    return None
+
+
 def find_signature(lines: list[str], after: int | None) -> int | None:
     """Where the signature block begins: after the `Nơi nhận` list, else the last
     `TM.`/`KT.` line, else the last upper-case known title line."""
@@ -1215,6 +1231,10 @@ def extract_header(text: str) -> dict[str, Any]:
         after = lines[recipients_end + 1:] if recipients_end is not None else []
         side_signer, signer_title = parse_signer(beside + after, 0)
         signer = signer or side_signer
+    if signer is None and recipients_end is not None and signature_at is not None \
+            and signature_at < recipients_end:
+        # OCR read the signature column (title) above the list, the name under it.
+        signer = _name_under_list(lines, recipients_end)
 
     return {
         "issuer": issuer,

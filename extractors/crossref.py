@@ -137,3 +137,44 @@ def fill_from_citations(documents: list[DocumentRecord],
             document = replace(document, **changes, provenance=tuple(provenance))
         result.append(document)
     return result
+
+
+def _signer_key(document: DocumentRecord) -> tuple[str, str | None] | None:
+    """A signer's name without marks, and the place it signed for."""
+    if not document.signer:
+        return None
+    return " ".join(fold(document.signer).split()), document.place
+
+
+def confirm_signers(documents: list[DocumentRecord]) -> list[DocumentRecord]:
+    """Give a signer's name read from a scan the marks it has in the typed letters.
+
+    The same people sign most of an agency's letters. OCR misreads the marks of a
+    bold signed name (`Tuần` for `Tuấn`) and the language model cannot know which
+    a person is called; a typed letter of the same place signed by a name with the
+    same letters settles it. Only a name that every typed letter writes one way
+    is taken, and the change is recorded in `provenance` as
+    `"signer=document:<doc_id> (header read <name>)"`.
+
+    >>> typed = DocumentRecord("t1", "a.docx", "docx", "text", 1, place="Kon Tum", signer="Lê Ngọc Tuấn")
+    >>> scan = DocumentRecord("s1", "b.pdf", "pdf", "ocr", 1, place="Kon Tum", signer="Lê Ngọc Tuần")
+    >>> fixed = confirm_signers([typed, scan])[1]
+    >>> fixed.signer, fixed.provenance
+    ('Lê Ngọc Tuấn', ('signer=document:t1 (header read Lê Ngọc Tuần)',))
+    """
+    written: dict[tuple[str, str | None], dict[str, str]] = {}  # key -> form -> first doc_id
+    for document in documents:
+        key = _signer_key(document)
+        if key is not None and not _may_be_misread(document):
+            written.setdefault(key, {}).setdefault(" ".join(document.signer.split()), document.doc_id)
+    result = []
+    for document in documents:
+        key = _signer_key(document)
+        forms = written.get(key, {}) if key is not None and _may_be_misread(document) else {}
+        if len(forms) == 1:
+            (form, source_id), = forms.items()
+            if form != document.signer:
+                document = replace(document, signer=form, provenance=document.provenance + (
+                    f"signer=document:{source_id} (header read {document.signer})",))
+        result.append(document)
+    return result

@@ -259,18 +259,18 @@ def run(inbox: Path, settings: Settings,
 
 
 def _cross_reference(documents, citations_by_doc):
-    """Confirm or fill damaged header fields (date, type) from what other letters of
-    the run cite about them (extractors.crossref)."""
+    """Confirm or fill damaged header fields (date, type, a scanned signer's name) from
+    what other letters of the run cite or write about them (extractors.crossref)."""
     try:
         from extractors.citations import Citation
-        from extractors.crossref import fill_from_citations
+        from extractors.crossref import confirm_signers, fill_from_citations
     except ImportError:
         return documents
     from store.tables import records_frame
 
     records = [_document_record(row) for row in documents.to_dict("records")]
     citations = {doc_id: tuple(_citation(Citation, c) for c in cited) for doc_id, cited in citations_by_doc.items()}
-    filled = fill_from_citations(records, citations)
+    filled = confirm_signers(fill_from_citations(records, citations))
     return records_frame(filled, "documents")
 
 

@@ -131,3 +131,32 @@ def test_unchanged_rerun_rewrites_only_what_the_date_moves(inbox, tmp_path):
     tasks = pd.read_parquet(out / "tasks.parquet")
     assert not tasks[tasks["deadline"].astype(str) == "2022-07-10"]["overdue"].any()  # not yet due then
     assert (out / "documents.parquet").stat().st_mtime_ns == stamps["documents.parquet"]
+
+
+def test_a_scanned_signer_takes_the_marks_the_typed_letters_give_the_same_name(tmp_path, monkeypatch):
+    """OCR reads the bold signed name of seed 003's office copy as `Lê Ngọc Tuần`;
+    the typed letter beside it, signed for the same place, writes `Lê Ngọc Tuấn`."""
+    import sys
+
+    import readers.ocr
+
+    sys.path.insert(0, str(ROOT / "tests" / "readers"))
+    from tesseract_cache import cached_tesseract
+
+    monkeypatch.setattr(readers.ocr, "run_tesseract",
+                        cached_tesseract(ROOT / "tests" / "fixtures" / "scans" / "tesseract_cache"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(next(SEEDS.glob("004_*.txt")), inbox)  # typed, signed by someone else
+    shutil.copy(ROOT / "corpus" / "scans" / "003_0adef7303f31ab3e.scan.pdf", inbox)
+    run(inbox, tmp_path / "out")
+    scan = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("source_path").loc[
+        "003_0adef7303f31ab3e.scan.pdf"]
+    assert scan["signer"] != "Lê Ngọc Tuấn"  # what OCR reads, with no typed letter to confirm it
+    shutil.copy(next(SEEDS.glob("003_*.txt")), inbox)
+    run(inbox, tmp_path / "out")
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("source_path")
+    scan = docs.loc["003_0adef7303f31ab3e.scan.pdf"]
+    assert scan["signer"] == "Lê Ngọc Tuấn"
+    assert any(p.startswith("signer=document:") for p in scan["provenance"])
+    assert docs.loc["004_23b9d5d83946800d.txt", "signer"] != "Lê Ngọc Tuấn"

@@ -84,11 +84,17 @@ def clean_lines(text: str) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded_cue(cue: str) -> str:
+    return fold(cue)
+
+
 def _starts_with(line: str, cues: list[str] | str) -> bool:
     """Does `line` begin with one of `cues` (folded, at a word boundary)?"""
-    folded = fold(line)
-    for cue in [cues] if isinstance(cues, str) else cues:
-        cue = fold(cue)
+    cues = [cues] if isinstance(cues, str) else cues
+    folded = fold(line[: max(len(c) for c in cues) + 1]) if cues else ""
+    for cue in cues:
+        cue = _folded_cue(cue)
         if folded.startswith(cue) and (len(folded) == len(cue) or not cue[-1].isalnum()
                                        or not folded[len(cue)].isalnum()):
             return True
@@ -744,6 +750,8 @@ def _fuzzy_label(lines: list[str], index: int, cue: str, foot: bool = True) -> b
     """
     words = fold(cue).split()
     tokens = lines[index].split()
+    if len(tokens) > len(words) and not re.search(r"[:;]", lines[index][:30]):
+        return False  # a label is closed by a colon, or stands alone
     following = [line for line in lines[index + 1: index + 8] if line][:2]
     if not tokens or not any(_item_like(line) for line in following):
         return False
@@ -847,6 +855,12 @@ def _split_signature_fragment(entry: str) -> tuple[str, str]:
     return entry, ""
 
 
+@functools.cache
+def _unit_words() -> frozenset[str]:
+    """One-word head words of agencies (`sở`, `ban`, `trường`), folded."""
+    return frozenset(fold(h) for h in header_vocabulary()["unit_heads"] if " " not in h)
+
+
 def _recipient_drop(entry: str, first: bool, has_addressees: bool) -> str | None:
     """`close` for the `Lưu` entry that ends the list, `drop` for an entry that is
     no recipient (`Như trên`, `Như Điều 3`), None for a recipient; each read
@@ -874,8 +888,7 @@ def _recipient_drop(entry: str, first: bool, has_addressees: bool) -> str | None
                 and sum(c.isupper() for c in codes) >= 0.6 * len(codes)):
             return "close"
     words = fold(entry).split()
-    unit_words = {fold(h) for h in vocabulary["unit_heads"] if " " not in h}
-    if any(w in unit_words for w in words):
+    if any(w in _unit_words() for w in words):
         return None
     for drop in drops:
         drop_words = fold(drop).split()
@@ -998,7 +1011,19 @@ def _is_name(line: str) -> bool:
         return False
     if not all(w[0].isupper() and w[1:].islower() for w in words if w[1:]):
         return False
-    return fold(line) not in {fold(t) for t in header_vocabulary()["titles"]}
+    return fold(line) not in _folded_titles()
+
+
+@functools.cache
+def _folded_titles() -> frozenset[str]:
+    return frozenset(fold(t) for t in header_vocabulary()["titles"])
+
+
+@functools.cache
+def _prefix_stems() -> frozenset[str]:
+    """Letters of the signature prefixes (`tm`, `kt`, `tuq`), `q.` left out."""
+    prefixes = header_vocabulary()["signer_prefixes"]
+    return frozenset(re.sub(r"[^a-z]", "", fold(p)) for p in prefixes if len(fold(p)) > 2)
 
 
 def _is_signer_prefix(line: str) -> bool:
@@ -1013,9 +1038,8 @@ def _is_signer_prefix(line: str) -> bool:
     prefixes = header_vocabulary()["signer_prefixes"]
     if _starts_with(line, prefixes):
         return True
-    stems = {re.sub(r"[^a-z]", "", fold(p)) for p in prefixes if len(fold(p)) > 2}
-    match = re.match(r"([a-z](?:\.?[a-z]){1,2})\s*[.,:;]?\s+\w", fold(line))
-    return (match is not None and re.sub(r"[^a-z]", "", match.group(1)) in stems
+    match = re.match(r"([a-z](?:\.?[a-z]){1,2})\s*[.,:;]?\s+\w", fold(line[:8]))
+    return (match is not None and re.sub(r"[^a-z]", "", match.group(1)) in _prefix_stems()
             and _is_upper(line) and len(line.split()) >= 2)
 
 
@@ -1172,15 +1196,23 @@ def _references(lines: list[str], doc_number: str | None) -> tuple[str, ...]:
     """
     text = "\n".join(lines)
     folded = fold(text)
-    names = "|".join(re.escape(fold(n)) for n in sorted(type_names(), key=len, reverse=True))
+    named: dict[str, str] = {}  # folded number as written -> the type named before it
+    for cited in _cited_type().finditer(folded):
+        named.setdefault(cited.group(2).rstrip(".,;:)"), text[cited.start(1):cited.end(1)])
     restored = []
     for ref in extract_references(text, doc_number):
-        cited = re.search(rf"(?<!\w)({names})\s+(?:{re.escape(fold(header_vocabulary()['number_cue']))}\s*:?\s*)?"
-                          rf"{re.escape(fold(ref))}(?![\w/-])", folded)
-        if cited:
-            ref = restore_type_code(ref, text[cited.start(1):cited.end(1)])
+        if fold(ref) in named:
+            ref = restore_type_code(ref, named[fold(ref)])
         restored.append(restore_code_marks(ref))
     return tuple(dict.fromkeys(r for r in restored if r != doc_number))
+
+
+@functools.cache
+def _cited_type() -> re.Pattern[str]:
+    """`<type name> [số] <number>` in folded text: (type, number as written)."""
+    names = "|".join(re.escape(fold(n)) for n in sorted(type_names(), key=len, reverse=True))
+    cue = re.escape(fold(header_vocabulary()["number_cue"]))
+    return re.compile(rf"(?<!\w)({names})\s+(?:{cue}\s*:?\s*)?(\d\S*)")
 
 
 def extract_header(text: str) -> dict[str, Any]:

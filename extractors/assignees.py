@@ -239,7 +239,7 @@ def find_assignees(text: str, headings: tuple[str, ...] = (), table_row: bool = 
             assignees = heading_assignees(heading)
             if assignees:
                 break
-    cues = gazetteer.find_cues(text)
+    cues = gazetteer.find_cues(text, ("LEAD", "SUPPORT"))
     if assignees and any(c.label == "LEAD" for c in cues):  # "... chủ trì"
         lead = assignees[0]
     support: tuple[str, ...] = ()

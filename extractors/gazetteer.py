@@ -32,7 +32,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dondoc.langdata import load_yaml
 from extractors.structure import fold
@@ -56,8 +56,7 @@ class Span:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: made for every syllable of every text read
     start: int
     end: int
     text: str
@@ -123,7 +122,7 @@ class _Parsed:
 @functools.lru_cache(maxsize=4096)
 def _parse(text: str) -> _Parsed:
     nlp, marked, folded = pipeline()
-    tokens = tuple(_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text))
+    tokens = tuple(_Token(*m.span(), m.group()) for m in _TOKEN.finditer(text))
     doc = nlp.tokenizer.from_words([t.text for t in tokens])
     matches: dict[str, dict[int, int]] = {label: {} for label in _LABELS}
     strings = nlp.vocab.strings
@@ -199,6 +198,12 @@ def starts_with_agency(text: str) -> bool:
 
 
 @functools.cache
+def _cue_strings(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The cue phrases of `labels` folded, for a substring check before the matcher runs."""
+    return tuple(fold(c).lower() for label in labels for c in _data()["cues"][label.lower()])
+
+
+@functools.cache
 def _upper_heads() -> frozenset[str]:
     """Heads written in capitals in the gazetteer (abbreviations: UBND)."""
     return frozenset(w for w in _data()["head_words"] if w.isupper())
@@ -225,16 +230,19 @@ def first_action(text: str) -> int | None:
     return None
 
 
-def find_cues(text: str) -> list[Span]:
+def find_cues(text: str, labels: tuple[str, ...] = ("LEAD", "SUPPORT", "REQUEST")) -> list[Span]:
     """The cue phrases `chủ trì` (LEAD), `phối hợp` (SUPPORT), `giao`/`đề nghị`/`yêu cầu`
-    (REQUEST) in the text, in order.
+    (REQUEST) in the text, in order; only those of `labels`.
 
     >>> [(c.text, c.label) for c in find_cues("Giao Sở Tài chính chủ trì, phối hợp với Sở Nội vụ")]
     [('Giao', 'REQUEST'), ('chủ trì', 'LEAD'), ('phối hợp', 'SUPPORT')]
     """
+    folded = fold(text).lower()
+    if not any(c in folded for c in _cue_strings(labels)):  # most texts name no cue: spare the parse
+        return []
     p = _parse(text)
     spans = [Span(p.tokens[s].start, p.tokens[e - 1].end, text[p.tokens[s].start:p.tokens[e - 1].end], label)
-             for label in ("LEAD", "SUPPORT", "REQUEST") for s, e in p.matches[label].items()]
+             for label in labels for s, e in p.matches[label].items()]
     return sorted(spans, key=lambda s: s.start)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from dondoc.langdata import load_yaml
 from extractors import gazetteer
 from extractors.names import expand_abbreviations
-from extractors.structure import compile_folded, fold
+from extractors.structure import any_match, compile_folded, fold
 
 DATA = Path(__file__).parent / "data" / "agencies.yaml"
 
@@ -209,6 +209,18 @@ def heading_assignees(heading: str) -> tuple[str, ...]:
     if starts_with_agency(text) and len(text) < 200 and not re.search(r"[.;]\s", text):
         return split_agencies(text)
     return ()
+
+
+def names_lead_column(header: str) -> bool:
+    """True when a table's header row has a column of lead units, so a row's first unit
+    cell is its lead (a procedure table's "Trách nhiệm" column names people at steps).
+
+    >>> names_lead_column("TT Nội dung/nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian thực hiện")
+    True
+    >>> names_lead_column("Trình tự Nội dung công việc Trách nhiệm thực hiện Thời gian")
+    False
+    """
+    return any_match(_data()["lead_columns"], header)
 
 
 def find_assignees(text: str, headings: tuple[str, ...] = (), table_row: bool = False) -> Assignees:

@@ -42,6 +42,7 @@ DATA = Path(__file__).parent / "data" / "agencies.yaml"
 # A syllable (with the `&`, `-` or `.` inside abbreviations: TT&TT, KH&ĐT) or one mark.
 _TOKEN = re.compile(r"\w+(?:&\w+)*|[^\w\s]")
 _MARKED = ("HEAD", "NOT_HEAD", "PERSON", "BREAK")  # matched as written when the text has marks ("Năm" is not "Nam")
+_WRITTEN_ONLY = {"ACTION_AS_WRITTEN": "ACTION"}  # only in text with marks ("đưa" is not "đua")
 _STOP = set(";:.()[]{}\"“”!?")
 _LABELS = ("HEAD", "NOT_HEAD", "PERSON", "BREAK", "ADMIN", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN", "LEAD", "SUPPORT", "REQUEST")
 
@@ -99,16 +100,17 @@ def pipeline() -> tuple[Any, Any, Any]:
         "HEAD": data["head_words"], "NOT_HEAD": data["not_heads"], "PERSON": data["office_holders"],
         "ACTION": data["action_words"], "BREAK": data["name_breaks"], "ADMIN": data["admin_levels"],
         "RUNIN": data["runin_actions"], "NOUN": data["noun_markers"], "CONNECT": data["name_connectors"],
-        "GOVERN": data["governing_words"],
+        "GOVERN": data["governing_words"], "ACTION_AS_WRITTEN": data["action_words_as_written"],
         "LEAD": data["cues"]["lead"], "SUPPORT": data["cues"]["support"], "REQUEST": data["cues"]["request"],
     }
     marked = PhraseMatcher(nlp.vocab, attr="LOWER")
     folded = PhraseMatcher(nlp.vocab, attr="NORM")
-    for label in _LABELS:
+    for label in _LABELS + tuple(_WRITTEN_ONLY):
         docs = [nlp.make_doc(t) for t in terms[label]]
-        if label in _MARKED:
+        if label in _MARKED or label in _WRITTEN_ONLY:
             marked.add(label, docs)
-        folded.add(label, docs)
+        if label not in _WRITTEN_ONLY:
+            folded.add(label, docs)
     return nlp, marked, folded
 
 
@@ -134,7 +136,8 @@ def _parse(text: str) -> _Parsed:
     if has_marks:
         found = [m for m in found if m[0] not in _marked_ids()] + marked(doc)
     for match_id, start, end in found:
-        by_start = matches[strings[match_id]]
+        label = strings[match_id]
+        by_start = matches[_WRITTEN_ONLY.get(label, label)]
         if end > by_start.get(start, start):
             by_start[start] = end
     return _Parsed(tokens, matches)
@@ -143,7 +146,7 @@ def _parse(text: str) -> _Parsed:
 @functools.cache
 def _marked_ids() -> frozenset[int]:
     strings = pipeline()[0].vocab.strings
-    return frozenset(strings[label] for label in _MARKED)
+    return frozenset(strings[label] for label in _MARKED + tuple(_WRITTEN_ONLY))
 
 
 def _capital(token: _Token) -> bool:

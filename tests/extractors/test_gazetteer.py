@@ -85,3 +85,12 @@ def test_the_lead_cell_of_a_task_table_row() -> None:
     # ec00bd6f58be7864: a lead cell of several units joined by commas.
     row = "Rà soát hệ thống tiêu chuẩn, quy chuẩn kỹ thuật Bộ Xây dựng, Bộ Khoa học và Công nghệ Các địa phương 2026-2030"
     assert [a.text for a in cell_agencies(row)] == ["Bộ Xây dựng", "Bộ Khoa học và Công nghệ"]
+
+
+def test_words_matched_only_as_written() -> None:
+    # "đưa" ends a list of units ("phối hợp với Vụ Pháp chế đưa nội dung ..."), but folded
+    # it is the "đua" of "Thi đua": those action words match only with their marks.
+    assert names("Phòng Thi đua - Khen thưởng") == ["Phòng Thi đua - Khen thưởng"]
+    assert names("Vụ Pháp chế đưa nội dung thực thi Phương án") == ["Vụ Pháp chế"]
+    # "Năm" opens a table cell; "Nam" of "Việt Nam" stays in the name.
+    assert names("Cục Du lịch Quốc gia Việt Nam Năm 2026") == ["Cục Du lịch Quốc gia Việt Nam"]

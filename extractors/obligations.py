@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dondoc.langdata import load_yaml
 from dondoc.models import DocumentRecord, TaskRecord
-from extractors.assignees import Assignees, find_assignees, normalize_agency
+from extractors.assignees import Assignees, find_assignees, names_lead_column, normalize_agency
 from extractors.deadlines import Deadline, find_deadlines, find_recurrences, row_deadline
 from extractors.structure import Block, any_match, fold, split_blocks, split_clauses
 from extractors.targets import find_targets, target_due
@@ -168,21 +168,24 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
                      default_assignees=tuple(normalize_agency(a) for a in document.addressees))
     rows: list[dict] = []
     table_annex: str | None = None  # the Phụ lục whose table has a deadline column
+    lead_column = False  # ... and a "Cơ quan chủ trì" column
     for block in split_blocks(text):
         annex = block.section if block.section and block.section.startswith("Phụ lục") else None
         if annex and annex != table_annex and any_match(_structure()["deadline_columns"], block.text):
             table_annex = annex  # the header row of the annex's task table
+            lead_column = names_lead_column(block.text)
             continue
         if _in_purpose_section(block.headings, _structure(), _targets()):
             continue
-        rows.extend(_block_rows(block, letter, in_table=annex is not None and annex == table_annex))
+        in_table = annex is not None and annex == table_annex
+        rows.extend(_block_rows(block, letter, in_table=in_table, lead_cell=in_table and lead_column))
     return tuple(_to_records(rows, document, letter_identity(document)))
 
 
-def _block_rows(block: Block, letter: _Letter, in_table: bool) -> list[dict]:
+def _block_rows(block: Block, letter: _Letter, in_table: bool, lead_cell: bool = False) -> list[dict]:
     """Deadline and target rows of each clause of a block; a task row when it has none."""
     review = any(any_match(_structure()["review_headings"], h) for h in block.headings)
-    who: Assignees = find_assignees(block.text, block.headings, table_row=in_table)
+    who: Assignees = find_assignees(block.text, block.headings, table_row=lead_cell)
     base = {"section": block.section, "assignees": who.assignees or letter.default_assignees,
             "lead_assignee": who.lead, "support_assignees": who.support}
     rows: list[dict] = []

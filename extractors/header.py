@@ -970,14 +970,21 @@ def _parse_recipients(lines: list[str], has_addressees: bool = False,
         lost_bullet = ((re.search(r"[;:][^\w]*$", prev) is not None if entries else labelled or seen > 0)
                        and line[0].isupper() and not _is_upper(line) and len(line) <= 100
                        and (re.search(r";\W*$", line) is not None or _item_like(following))
-                       and not _name_in(line) and not _is_signer_prefix(line))
+                       and not _name_in(line) and not _is_signer_prefix(line)
+                       and fold(line).strip(" .,;") not in _folded_titles())
         bullet = _bullet(line) > 0 or lost_bullet or dangling
-        # A line between two items goes on the item above ("... TP." / "Hồ Chí Minh);").
-        between = bool(entries) and _bullet(following) > 0 and not _is_upper(line)
+        # A line between two items goes on the item above ("... TP." / "Hồ Chí Minh);"),
+        # unless that item was closed by ";" (then it is signature-column text).
+        after_semicolon = re.search(r";[^\w]*$", prev) is not None
+        between = bool(entries) and _bullet(following) > 0 and not _is_upper(line) and not after_semicolon
         if not bullet and not (entries and (line[0].islower() or open_entry or between)):
             # A signature-column line read between two items ("- Bộ Nội vụ;" /
-            # "TM. ỦY BAN NHÂN DÂN" / "- Thường trực Tỉnh ủy;") is set aside.
-            if len(line) <= 60 and _is_upper(line) and _bullet(following):
+            # "TM. ỦY BAN NHÂN DÂN" / "- Thường trực Tỉnh ủy;", "Trần Văn Tá") is set
+            # aside. So is OCR debris of the signature column between the label and
+            # the first item ("Mạ nhận:" / "hủy" / "- Thường trực Tỉnh ủy (b/c);").
+            if _bullet(following) and len(line) <= 60 and (
+                    _is_upper(line) or fold(line) in _folded_titles() or after_semicolon
+                    or not seen and len(line) <= 30):
                 beside.append(line)
                 continue
             break
@@ -1267,6 +1274,8 @@ def extract_header(text: str) -> dict[str, Any]:
             and signature_at < recipients_end:
         # OCR read the signature column (title) above the list, the name under it.
         signer = _name_under_list(lines, recipients_end)
+    if signer is None:  # the name printed beside the list ("- Phòng Thương mại ...;" / "Trần Văn Tá")
+        signer = next((name for name in map(_name_in, beside) if name), None)
 
     return {
         "issuer": issuer,

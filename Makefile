@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer
                 fonts-dejavu-core fonts-liberation chromium sqlite3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-packages python-packages lint-imports corpus-forms clean-outputs
+.PHONY: run test install system-packages python-packages lint-imports corpus-forms clean-outputs bench-deps
 
 run: install
 	$(VENV)/bin/dondoc run corpus/ --out outputs/
@@ -43,3 +43,15 @@ corpus-forms: install
 
 lint-imports: install
 	$(VENV)/bin/lint-imports
+
+# OCRmyPDF for benchmarks/ocr.py's comparison (not needed to run or test dondoc):
+# unpaper for its --clean; since v17 it rasterizes with pypdfium2 and makes a plain
+# PDF (--output-type pdf) without Ghostscript.
+BENCH_APT_PACKAGES := unpaper
+bench-deps: install
+	@missing=$$(for p in $(BENCH_APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@$(VENV)/bin/python -c "import ocrmypdf" 2>/dev/null || $(VENV)/bin/pip install -q -e '.[dev,bench]'

@@ -27,10 +27,12 @@ def assignee_counts(rows, gold: dict, folded: bool = False) -> tuple[int, int, i
     Each gold deadline takes the row of its date whose text is most like its own, and a
     row serves one gold deadline only (as score.py matches deadlines): two items of one
     letter often share a date and the same closing words, and both would otherwise be
-    scored against the first. `folded` compares names without their marks (for the
-    accent-less copies, whose names cannot carry marks)."""
+    scored against the first. Gold names are made canonical as the extractor makes its
+    own (`UBND phường, xã` is `Ủy ban nhân dân phường, xã`). `folded` compares names
+    without their marks (for the accent-less copies, whose names cannot carry marks)."""
     from rapidfuzz import fuzz
 
+    from extractors.assignees import normalize_agency
     from tests.extractors.gold_scoring import norm
     tp = n_pred = n_gold = 0
     used: set[int] = set()
@@ -46,7 +48,7 @@ def assignee_counts(rows, gold: dict, folded: bool = False) -> tuple[int, int, i
         if not g.get("assignees"):
             continue
         pred = [norm(a, folded) for a in rows[i].assignees]
-        gold_names = [norm(a, folded) for a in g["assignees"]]
+        gold_names = [norm(normalize_agency(a), folded) for a in g["assignees"]]
         n_pred += len(pred)
         n_gold += len(gold_names)
         tp += sum(1 for a in gold_names if any(fuzz.ratio(a, p) >= 85 for p in pred))

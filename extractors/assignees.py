@@ -107,12 +107,28 @@ def split_agencies(text: str) -> tuple[str, ...]:
     for piece in merged:
         # "Sở Nông nghiệp và Môi trường" is one name; "Sở Tư pháp và Sở Tài chính" two.
         halves = re.split(r"\s+và\s+(?=\S)", piece, maxsplit=1)
-        if len(halves) == 2 and starts_with_agency(halves[1]) and halves[1][:1].isupper():
+        if len(halves) == 2 and (starts_with_agency(halves[1]) and halves[1][:1].isupper()
+                                 or _plural_unit(halves[1])):
             parts.extend(halves)
         else:
             parts.append(piece)
     names = [normalize_agency(p) for p in parts]
     return tuple(n for n in names if len(n) > 2)
+
+
+def _plural_unit(text: str) -> bool:
+    """True for "các doanh nghiệp ...", "các đơn vị có liên quan": after `và` a unit of its
+    own, except the set phrases that belong to the unit before ("Ủy ban Mặt trận Tổ quốc
+    Việt Nam và các tổ chức chính trị - xã hội").
+
+    >>> _plural_unit("các doanh nghiệp viễn thông"), _plural_unit("các tổ chức đoàn thể chính trị - xã hội")
+    (True, False)
+    """
+    folded = fold(text).lower()
+    data = _data()
+    if any(folded.startswith(fold(k).lower()) for k in data["and_keeps"]):
+        return False
+    return any(re.match(rf"{re.escape(fold(u).lower())}\b", folded) for u in data["and_units"])
 
 
 def _first_action(text: str) -> int | None:

@@ -6,8 +6,9 @@ splits punctuation off syllables (spaCy's own Vietnamese tokenizer without pyvi 
 on spaces only, so `vụ,` would be one token), and two PhraseMatchers built from
 `extractors/data/agencies.yaml` at first use:
 
-- on `LOWER` for text written with its marks, so `Sở`/`sở`/`SỞ` match but `Bổ sung`
-  is not `Bộ`;
+- on `LOWER` for text written with its marks, so `Sở`/`sở` match but `Bổ sung` is not
+  `Bộ` (heads, office-holders and cell breaks; a few action words, `action_words_as_
+  written`, only so);
 - on `NORM`, which this tokenizer sets to the accent-folded lower case of a syllable,
   for accent-less text (OCR without the Vietnamese model).
 
@@ -15,8 +16,8 @@ Labels: `HEAD` (a word an agency or an office-holder starts with: `Sở`, `Ủy 
 `UBND`, `Thủ trưởng`), `NOT_HEAD` (`Trường hợp`, `Báo cáo`), `PERSON` (the heads that
 name a person by office: `Lãnh đạo`, `Giám đốc`), `BREAK` (capitalised words that open
 the next cell of a table row, never a part of a name: `Bước`, `Thường xuyên`, `Quý`),
-`ADMIN` (levels listed after a comma inside one name: `Ủy ban nhân dân xã, phường`), `ACTION` (words that end
-the subject of an assignment: `chủ trì`, `xây dựng`), `RUNIN` (actions that end a name
+`ADMIN` (levels listed after a comma inside one name: `Ủy ban nhân dân xã, phường`),
+`ACTION` (words that end the subject of an assignment: `chủ trì`, `xây dựng`), `RUNIN` (actions that end a name
 even when written with a capital, as in the run-in heading `Cục Điện ảnh Phối hợp với`),
 `NOUN` (`các`, `những`: the next word is a noun), `CONNECT` (`thuộc`, `của`: a capital
 head after it is inside the name), `GOVERN` (`về`, `với`, `trình`: a name after it is an
@@ -39,12 +40,14 @@ from extractors.structure import fold
 
 DATA = Path(__file__).parent / "data" / "agencies.yaml"
 
-# A syllable (with the `&`, `-` or `.` inside abbreviations: TT&TT, KH&ĐT) or one mark.
+# A syllable (with the `&` inside abbreviations: TT&TT, KH&ĐT) or one mark.
 _TOKEN = re.compile(r"\w+(?:&\w+)*|[^\w\s]")
-_MARKED = ("HEAD", "NOT_HEAD", "PERSON", "BREAK")  # matched as written when the text has marks ("Năm" is not "Nam")
+# Matched as written when the text has marks ("Năm" opens a cell, "Nam" of "Việt Nam" does not).
+_MARKED = ("HEAD", "NOT_HEAD", "PERSON", "BREAK")
 _WRITTEN_ONLY = {"ACTION_AS_WRITTEN": "ACTION"}  # only in text with marks ("đưa" is not "đua")
 _STOP = set(";:.()[]{}\"“”!?")
-_LABELS = ("HEAD", "NOT_HEAD", "PERSON", "BREAK", "ADMIN", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN", "LEAD", "SUPPORT", "REQUEST")
+_LABELS = ("HEAD", "NOT_HEAD", "PERSON", "BREAK", "ADMIN", "ACTION", "RUNIN", "NOUN", "CONNECT", "GOVERN",
+           "LEAD", "SUPPORT", "REQUEST")
 
 
 @dataclass(frozen=True, slots=True)

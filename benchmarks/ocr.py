@@ -240,8 +240,13 @@ def run_variant(variant: str, manifest: dict, scans: Path, work: Path, args,
     if ocrmypdf:
         for doc in sorted({doc for doc, _ in references}):
             pdf = scans / "pdf" / variant / f"{doc}.pdf"
-            pages, cpu, wall = timed(lambda: run_ocrmypdf(ocrmypdf, pdf, work / f"{doc}.ocr.pdf",
-                                                          args.language))
+            try:
+                pages, cpu, wall = timed(lambda: run_ocrmypdf(ocrmypdf, pdf, work / f"{doc}.ocr.pdf",
+                                                              args.language))
+            except subprocess.CalledProcessError as exc:
+                print(f"  ocrmypdf failed on {pdf.name} ({variant}), left out: "
+                      f"{exc.stderr.decode('utf-8', 'replace').strip()[-200:]}", file=sys.stderr)
+                continue
             numbers = sorted(number for d, number in references if d == doc)
             for number in numbers:
                 text = pages[number - 1] if number - 1 < len(pages) else ""

@@ -233,7 +233,7 @@ def is_bilevel(grey: np.ndarray) -> bool:
     """
     sample = grey[::SAMPLE_STEP, ::SAMPLE_STEP]
     pure = np.count_nonzero(sample == 0) + np.count_nonzero(sample == 255)
-    return pure >= BILEVEL_SHARE * sample.size
+    return bool(pure >= BILEVEL_SHARE * sample.size)
 
 
 def noise_level(grey: np.ndarray) -> float:

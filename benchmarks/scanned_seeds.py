@@ -7,7 +7,7 @@ The five sample letters (corpus/*.txt) are printed as typed pages and damaged th
 way an office copier, a fax and a phone photo damage them
 (tests/fixtures/make_scans.py), then each form goes through `dondoc run` and is
 scored against the hand-made gold (tests/fixtures/gold/*.json) by the project
-scorer (benchmarks/score.py, a verbatim copy of the shared one). Issue 5 asks
+scorer (tests/score.py, a verbatim copy of the shared one). Issue 5 asks
 each scanned form to score within 0.03 of the text form.
 
 What is printed on paper is the letter's true text: where tests/fixtures/gold/
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "tests" / "fixtures" / "gold"
-SCORER = ROOT / "benchmarks" / "score.py"
+SCORER = ROOT / "tests" / "score.py"
 MAKE_SCANS = ROOT / "tests" / "fixtures" / "make_scans.py"
 GOAL = 0.03
 

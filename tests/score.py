@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Verbatim copy of the project scorer (shared eval/score.py), so benchmarks/scanned_seeds.py
-# scores a clean clone without reading outside the repository. Do not edit: re-copy it.
+# Verbatim copy of the project scorer (shared eval/score.py), so tests and benchmarks
+# score with it from a clean clone, never reading outside the repository. Do not edit: re-copy it.
 """Score a pipeline's output tables against hand-made gold annotations.
 
 usage: score.py OUTPUT_DIR GOLD_DIR [--json FILE] [--folded] [--quiet]

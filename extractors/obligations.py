@@ -182,6 +182,18 @@ def extract_obligations(text: str, document: DocumentRecord) -> tuple[TaskRecord
     return tuple(_to_records(rows, document, letter_identity(document)))
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _says_enough(text: str) -> bool:
+    """Long enough to be an obligation rather than a cell, a label or a name.
+
+    >>> _says_enough("Họ và tên"), _says_enough("Báo cáo kết quả thực hiện.")
+    (False, True)
+    """
+    return len(_WORD.findall(text)) > _structure()["min_task_words"]
+
+
 def _block_rows(block: Block, letter: _Letter, in_table: bool, lead_cell: bool = False) -> list[dict]:
     """Deadline and target rows of each clause of a block; a task row when it has none."""
     review = any(any_match(_structure()["review_headings"], h) for h in block.headings)
@@ -204,7 +216,8 @@ def _block_rows(block: Block, letter: _Letter, in_table: bool, lead_cell: bool =
             rows.append({**base, "kind": "deadline", "text": whole, "deadline": d.date, "deadline_text": d.text,
                          "deadline_kind": d.kind, "recurrence": None, "detail": d.text})
     # A lead-in ("... ban hành Kế hoạch ... như sau:") introduces tasks, it is none itself.
-    if not rows and who.assignees and not _is_heading(block) and not review and not whole.endswith(":"):
+    if (not rows and who.assignees and not _is_heading(block) and not review and not whole.endswith(":")
+            and _says_enough(whole)):
         rows.append({**base, "kind": "task", "text": whole, "detail": ""})
     return rows
 

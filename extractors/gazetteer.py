@@ -91,6 +91,12 @@ def _data() -> dict:
 
 
 @functools.cache
+def _words(key: str) -> frozenset[str]:
+    """A list of single words from agencies.yaml, as a set."""
+    return frozenset(str(w) for w in _data()[key])
+
+
+@functools.cache
 def pipeline() -> tuple[Any, Any, Any]:
     """(nlp, matcher on LOWER, matcher on NORM), built once per process."""
     import spacy
@@ -269,7 +275,7 @@ def _agency_end(p: _Parsed, text: str, i: int, head_end: int) -> int:
             # name; so do the levels of "Ủy ban nhân dân xã, phường", and after a bare or
             # plural head ("Sở, ban, ngành", "Các bộ, ngành, địa phương") the lower-case
             # nouns of the list.
-            plural = j == head_end or p.tokens[i].text.lower() in ("các", "những")
+            plural = j == head_end or p.tokens[i].text.lower() in _words("plural_markers")
             if following is not None and (
                     (_capital(following) and _head_at(p, j + 1) is None)
                     or (j + 1) in p.matches["ADMIN"]
@@ -284,7 +290,7 @@ def _agency_end(p: _Parsed, text: str, i: int, head_end: int) -> int:
             # "... khu công nghiệp Sở Khoa học": a capital head right after a lower-case
             # word is a new unit (the next cell of a table row); after a connector
             # ("thuộc Ủy ban") or a head ("Văn phòng Ủy ban") it is part of the name.
-            if not inside and not _capital(previous) and previous.text not in ("và",):
+            if not inside and not _capital(previous) and previous.text not in _words("list_joiners"):
                 break
         j += 1
     return j
@@ -343,7 +349,7 @@ def cell_agencies(row: str) -> list[Span]:
         i = starts[span.start]
         if group:
             between = row[group[-1].end:span.start].strip()
-            if between in (",", ";", "và", ", và"):
+            if between in (",", ";") or between.lstrip(",").strip() in _words("list_joiners"):
                 group.append(span)
                 continue
             break

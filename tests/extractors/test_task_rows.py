@@ -19,3 +19,12 @@ def test_short_cells_and_labels_are_not_task_rows():
     assert not {"Công báo", "Nhật ký chung.", "Cộng", "X", "Nợ : ..............", "Mọi đơn vị", "Nhà nước"} & set(texts)
     # the real obligations of its closing article stay
     assert any(t.startswith("Vụ trưởng Vụ Chế độ kế toán") and "chịu trách nhiệm" in t for t in texts)
+
+
+def test_an_older_letters_noi_gui_list_ends_the_body():
+    """The same Quyết định heads its distribution list `Nơi gửi:`: its units
+    (`Các cơ quan đoàn thể TW`) are recipients, not tasks."""
+    text = (LM_CORPUS / "viparse-corpus" / "2002-0112qd.txt").read_text(encoding="utf-8")
+    document = DocumentRecord("d", "2002-0112qd.txt", "txt", "text", 1, doc_type="Quyết định")
+    texts = [row.text for row in extract_obligations(text, document) if row.kind == "task"]
+    assert not {"Các cơ quan đoàn thể TW", "Thủ tướng và các Phó Thủ tướng Chính phủ (để báo cáo)"} & set(texts)

@@ -187,6 +187,21 @@ def measure_confusions(pairs: list[tuple[str, str]]) -> None:
     print(f"d/đ differing: {dstroke[0]} of {dstroke[1]} d-words")
 
 
+def measure_non_syllables(pairs: list[tuple[str, str]]) -> None:
+    """Print the aligned OCR words that are no syllable while the true word is one:
+    what the non-syllable repairs (glyph confusions, lost marks) could fix. Words the
+    step never sees (taken for abbreviations or foreign words) are listed too."""
+    from collections import Counter
+
+    from normalizers import syllables
+
+    inventory = syllables.inventory()
+    seen = Counter((o, t) for o, t in pairs if o and o.lower() not in inventory and t.lower() in inventory)
+    print(f"non-syllable OCR words aligned with a true syllable: {sum(seen.values())}")
+    for (ocr, true), n in seen.most_common():
+        print(f"  {n:3} {ocr} -> {true}")
+
+
 def aligned_pairs(ocr: str, reference: str) -> list[tuple[str, str]]:
     a, ref = words(ocr), words(reference)
     out = []
@@ -291,6 +306,7 @@ def main(argv: list[str] | None = None) -> None:
                 ocr = (cache / variant / f"{page['id']}.txt").read_text(encoding="utf-8")
                 pairs += aligned_pairs(ocr, (args.scans / page["ref"]).read_text(encoding="utf-8"))
         measure_confusions(pairs)
+        measure_non_syllables(pairs)
         return
     ocr_marks.repair_ocr_marks("Tổ quốc")  # load the model outside the timing
     clean_changed = clean_words = 0

@@ -16,10 +16,17 @@ Capitals without any mark next to other capitals (a bold heading or signature
 block: `UY BAN NHAN DAN`, `CHU TỊCH`) are treated like accent-less text: all
 their forms are offered almost free.
 
+A word that is not a syllable may become one a priced step away
+(`normalizers/data/ocr_marks.yaml`): the letters of a syllable under impossible
+marks (`nưóc` -> nước, `thơì` -> thời), heading capitals that lost their marks and
+are no syllable without them (`THUE QUOC TE` -> `THUẾ QUỐC TẾ`), one vowel printed
+twice with two marks, or one glyph confusion (`nhiệrn` -> nhiệm). Otherwise it is
+left alone and ends the model's run.
+
 Left alone, as by the restorer: numbers, codes (`42/KH-UBND`), abbreviations
-(`UBND`), words that are not syllables (names like `Kon`, garbage), foreign
-passages, and regions of the text that are accent-less as a whole (that is
-`diacritics-restored`'s job).
+(`UBND`), names and words with no syllable near (`Kon`, garbage), unmarked
+non-syllables (`.doc`, `IT`), foreign passages, and regions of the text that are
+accent-less as a whole (that is `diacritics-restored`'s job).
 """
 from __future__ import annotations
 
@@ -52,6 +59,9 @@ class Costs:
     max_forms: int  # candidate forms tried per word, most frequent first
     min_count: int  # a candidate form must occur this often in the LM corpus
     name: float  # added to any change of a capitalised word next to another (a name)
+    glyphs: tuple[tuple[str, str, float], ...] = ()  # (OCR'd glyphs, true glyphs, cost) in non-syllables
+    unmarked_form: float = 8.0  # a non-syllable word read as a marked form of its folded key
+    double_mark: float = 6.0  # a non-syllable with two toned vowels side by side, one dropped
 
 
 @functools.cache
@@ -70,6 +80,10 @@ def load_costs(path: Path = COSTS_FILE) -> Costs:
         max_forms=int(data["max_forms"]),
         min_count=int(data["min_count"]),
         name=float(data["name"]),
+        glyphs=tuple((str(rule["ocr"]), str(true), float(rule["cost"]))
+                     for rule in data.get("glyphs") or () for true in rule["was"]),
+        unmarked_form=float(data.get("unmarked_form", 8.0)),
+        double_mark=float(data.get("double_mark", 6.0)),
     )
 
 
@@ -144,7 +158,7 @@ def candidates(token: str, bare_heading: bool, costs: Costs) -> tuple[tuple[str,
 def _candidates(token: str, bare_heading: bool, costs: Costs) -> tuple[tuple[str, float], ...]:
     seen = token.lower()
     if seen not in syllables.inventory():
-        return ()  # a name (`Kon`), garbage or a broken word: nothing to weigh
+        return _repairs(token, seen, bare_heading, costs)
     key = syllables.fold(seen)
     counts = syllables.syllable_counts()
     out: list[tuple[str, float]] = [(seen, 0.0)]
@@ -163,6 +177,55 @@ def _candidates(token: str, bare_heading: bool, costs: Costs) -> tuple[tuple[str
         if cost is not None:
             out.append((form, cost))
     return tuple(out)
+
+
+def _glyph_edits(seen: str, costs: Costs) -> dict[str, float]:
+    """Strings one glyph confusion away from `seen` (lowercase, marks kept), with its cost."""
+    out: dict[str, float] = {}
+    for ocr, true, cost in costs.glyphs:
+        start = seen.find(ocr)
+        while start >= 0:
+            edited = seen[:start] + true + seen[start + len(ocr):]
+            if edited and cost < out.get(edited, float("inf")):
+                out[edited] = cost
+            start = seen.find(ocr, start + 1)
+    return out
+
+
+def _repairs(token: str, seen: str, bare_heading: bool, costs: Costs) -> tuple[tuple[str, float], ...]:
+    """Choices for an OCR'd word that is not a syllable (`THUE`, `nưóc`, `nhiệrn`):
+    the syllables one priced glyph confusion away, keeping the word's marks, and for
+    a word whose letters are a syllable's but not its marks, that syllable's forms.
+    The token itself stays a choice at no cost (the model scores it as unseen)."""
+    inventory = syllables.inventory()
+    counts = syllables.syllable_counts()
+    found: dict[str, float] = {}
+
+    def offer(form: str, cost: float) -> None:
+        if form in inventory and counts.get(form, 0) >= costs.min_count and cost < found.get(form, float("inf")):
+            found[form] = cost
+
+    for edited, cost in _glyph_edits(seen, costs).items():
+        offer(edited, cost)
+    for i in range(len(seen) - 1):  # one vowel printed twice with two marks: `Rèòn`, `ĐÁẢNG`
+        if parts(seen[i])[0] and parts(seen[i + 1])[0]:
+            offer(seen[:i] + seen[i + 1:], costs.double_mark)
+            offer(seen[:i + 1] + seen[i + 2:], costs.double_mark)
+    key = syllables.fold(seen)
+    # The letters of a syllable with impossible marks (`nưóc`, `chửc`, `thơì`), or a
+    # heading's capitals that lost theirs (`THUE`); a plain unmarked word elsewhere
+    # is more often foreign or a file name (`.doc`, `IT`, `BAT`) than a lost mark.
+    if key.isalpha() and (bare_heading or diacritics.has_marks(seen)):
+        forms = [f for f in diacritics.SHIPPED_LEXICON.marked_forms(key)
+                 if counts.get(f, 0) >= costs.min_count][:costs.max_forms]
+        for form in forms:
+            if bare_heading:
+                offer(form, costs.bare_capitals * max(1, mark_changes(seen, form)))
+            else:
+                offer(form, costs.unmarked_form)
+    if not found:
+        return ()  # a name (`Kon`), garbage or a broken word: nothing to weigh
+    return ((seen, 0.0), *sorted(found.items(), key=lambda kv: kv[1]))
 
 
 def _is_capitals(token: str) -> bool:

